@@ -1,0 +1,204 @@
+//! The gallery of named analyst questions: `queries/*.rq`, each opening with a comment block.
+//!
+//! ```text
+//! # title: Agreements signed
+//! # title_zh: 签署的协议
+//! # question: Which agreements were signed, by whom, with whom, of which kind?
+//! # question_zh: 签署了哪些协议?谁与谁签署?什么类型?
+//! # param: party iri Only agreements this place is a party to (optional)
+//! # row: one agreement and one of its parties
+//! ```
+//!
+//! A parameter is bound to the variable of the same name as a typed RDF term (never spliced
+//! into the text), so it must appear in the query's SELECT clause.
+
+use std::path::Path;
+
+use oxigraph::model::{Literal, NamedNode, Term, Variable};
+
+use crate::error::{Error, Result};
+
+/// The type of a parameter, which decides the RDF term its value becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamType {
+    /// An absolute IRI, or an id such as `place/beijing` under amity's id namespace.
+    Iri,
+    /// A plain string literal.
+    String,
+    /// An `xsd:integer`.
+    Integer,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Param {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    pub description: String,
+}
+
+/// One stored question.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct StoredQuery {
+    /// File stem, e.g. `agreements-signed`.
+    pub name: String,
+    pub title: String,
+    pub title_zh: String,
+    pub question: String,
+    pub question_zh: String,
+    pub params: Vec<Param>,
+    /// What one result row means.
+    pub row: String,
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl StoredQuery {
+    /// Parses the header of a `.rq` file.
+    pub fn parse(name: &str, text: &str) -> Result<StoredQuery> {
+        let mut q = StoredQuery {
+            name: name.to_string(),
+            title: String::new(),
+            title_zh: String::new(),
+            question: String::new(),
+            question_zh: String::new(),
+            params: Vec::new(),
+            row: String::new(),
+            text: text.to_string(),
+        };
+        for (i, line) in text.lines().enumerate() {
+            let Some(rest) = line.strip_prefix('#') else {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                break;
+            };
+            let Some((key, value)) = rest.split_once(':') else {
+                continue;
+            };
+            let value = value.trim().to_string();
+            match key.trim() {
+                "title" => q.title = value,
+                "title_zh" => q.title_zh = value,
+                "question" => q.question = value,
+                "question_zh" => q.question_zh = value,
+                "row" => q.row = value,
+                "param" => {
+                    let mut parts = value.splitn(3, ' ');
+                    let (Some(pname), Some(ptype)) = (parts.next(), parts.next()) else {
+                        return Err(Error::Usage(format!(
+                            "queries/{name}.rq:{}: expected `# param: NAME TYPE DESCRIPTION`",
+                            i + 1
+                        )));
+                    };
+                    let kind = match ptype {
+                        "iri" => ParamType::Iri,
+                        "string" => ParamType::String,
+                        "integer" => ParamType::Integer,
+                        other => {
+                            return Err(Error::Usage(format!(
+                                "queries/{name}.rq:{}: parameter type {other:?}, expected iri, string or integer",
+                                i + 1
+                            )))
+                        }
+                    };
+                    q.params.push(Param {
+                        name: pname.to_string(),
+                        kind,
+                        description: parts.next().unwrap_or("").to_string(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        for (field, v) in [
+            ("title", &q.title),
+            ("title_zh", &q.title_zh),
+            ("question", &q.question),
+            ("question_zh", &q.question_zh),
+            ("row", &q.row),
+        ] {
+            if v.is_empty() {
+                return Err(Error::Usage(format!(
+                    "queries/{name}.rq: the header has no `# {field}:` line"
+                )));
+            }
+        }
+        Ok(q)
+    }
+
+    /// Turns `(name, value)` pairs into typed bindings; rejects unknown names and bad values.
+    pub fn bind(&self, values: &[(String, String)]) -> Result<Vec<(Variable, Term)>> {
+        let mut out = Vec::new();
+        for (name, value) in values {
+            let Some(p) = self.params.iter().find(|p| &p.name == name) else {
+                let known: Vec<_> = self.params.iter().map(|p| p.name.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "query {} has no parameter {name:?} (parameters: {})",
+                    self.name,
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            };
+            let term: Term = match p.kind {
+                ParamType::Iri => {
+                    let iri = if value.contains(':') {
+                        value.clone()
+                    } else {
+                        format!("{}{value}", crate::vocab::ID_NS)
+                    };
+                    NamedNode::new(iri)
+                        .map_err(|e| {
+                            Error::Usage(format!("parameter {name}: {value:?} is not an IRI: {e}"))
+                        })?
+                        .into()
+                }
+                ParamType::String => Literal::new_simple_literal(value).into(),
+                ParamType::Integer => {
+                    let n: i64 = value.parse().map_err(|_| {
+                        Error::Usage(format!("parameter {name}: {value:?} is not an integer"))
+                    })?;
+                    Literal::from(n).into()
+                }
+            };
+            out.push((Variable::new_unchecked(name.clone()), term));
+        }
+        Ok(out)
+    }
+}
+
+/// Reads every `*.rq` in `dir`, sorted by name.
+pub fn load(dir: &Path) -> Result<Vec<StoredQuery>> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|source| Error::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .path();
+        if path.extension().and_then(|e| e.to_str()) != Some("rq") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        out.push(StoredQuery::parse(&name, &text)?);
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}

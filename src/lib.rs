@@ -1,0 +1,52 @@
+//! amity: a knowledge graph of friendship cities (sister cities) and foreign-affairs events.
+//!
+//! City foreign-affairs offices publish progress reports; amity keeps what they state as CSV
+//! under `data/`, validates it, maps it to RDF and serves it by SPARQL, with every fact linked to
+//! the sentence of the report it comes from.
+//!
+//! # Layout
+//! The pipeline reads top to bottom: CSV rows → model → RDF quads → store → answers.
+//! - [`ingest`]: reads and validates a `data/` folder into a [`model::Dataset`], reporting every
+//!   bad cell with file, line, column, value and what was expected.
+//! - [`model`]: the validated rows as plain structs; knows nothing about RDF.
+//! - [`mapping`]: the one place where a CSV column becomes a triple.
+//! - [`vocab`]: IRI constants mirroring `ontology/amity.ttl`.
+//! - [`store`]: builds a store (in memory, or RocksDB on disk with the `rocksdb` feature) and
+//!   swaps it in whole; the only writer.
+//! - [`query`]: evaluates SPARQL and writes results in the usual formats.
+//! - [`gallery`]: the named analyst questions under `queries/`.
+//! - [`error`]: load errors and the library error type.
+
+pub mod error;
+pub mod gallery;
+pub mod ingest;
+pub mod mapping;
+pub mod model;
+pub mod query;
+pub mod store;
+pub mod vocab;
+
+use std::path::PathBuf;
+
+pub use error::{Error, Result};
+
+/// The `data/` folder to use when none is given: `./data` if it exists, else the one this
+/// binary was built from.
+pub fn default_data_dir() -> PathBuf {
+    let local = PathBuf::from("data");
+    if local.join("reports.csv").exists() {
+        local
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
+    }
+}
+
+/// The `queries/` folder to use when none is given, found like [`default_data_dir`].
+pub fn default_queries_dir() -> PathBuf {
+    let local = PathBuf::from("queries");
+    if local.is_dir() {
+        local
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("queries")
+    }
+}

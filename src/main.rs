@@ -1,0 +1,320 @@
+//! The `amity` command: parses arguments and calls the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+
+use amity::query::{self, Format};
+use amity::store::{AmityStore, LoadSummary};
+use amity::{Error, Result};
+
+/// A knowledge graph of friendship cities and foreign-affairs events.
+#[derive(Parser)]
+#[command(name = "amity", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate data/ and load it into a store (in memory unless --store is given).
+    Load {
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Run a SPARQL query (a .rq file, a gallery name, `-` for stdin, or the query text).
+    Query {
+        /// Query file, gallery query name (see queries/), `-` for stdin, or SPARQL text.
+        query: String,
+        /// Output format: json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, nquads, trig,
+        /// rdfxml, jsonld (CONSTRUCT/DESCRIBE). Default: json, or turtle for graphs.
+        #[arg(long)]
+        format: Option<String>,
+        /// Bind a gallery query parameter, as NAME=VALUE (repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        #[command(flatten)]
+        source: Source,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Dump the whole store (every named graph, ontology included).
+    Export {
+        /// nquads, trig, or turtle (turtle merges all graphs into one).
+        #[arg(long, default_value = "nquads")]
+        format: String,
+        #[command(flatten)]
+        source: Source,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Where the data comes from.
+#[derive(Args, Clone)]
+struct Source {
+    /// The data folder (CSV files). Default: ./data, else the one amity was built from.
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// An on-disk RocksDB store folder (needs the `rocksdb` feature). `load` (re)builds it;
+    /// other commands open it as it is.
+    #[arg(long)]
+    store: Option<PathBuf>,
+}
+
+impl Source {
+    fn data_dir(&self) -> PathBuf {
+        self.data.clone().unwrap_or_else(amity::default_data_dir)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Load { source } => {
+            let summary = if source.store.is_some() {
+                open(&source, true)?.1
+            } else {
+                open(&source, false)?.1
+            };
+            if let Some(s) = summary {
+                eprintln!(
+                    "loaded {} rows as {} quads in {:.2?}{}",
+                    s.rows,
+                    s.quads,
+                    s.duration,
+                    source
+                        .store
+                        .map(|p| format!(" into {}", p.display()))
+                        .unwrap_or_else(|| " (in memory; use --store DIR to keep it)".into())
+                );
+            }
+            Ok(())
+        }
+        Command::Query {
+            query: q,
+            format,
+            params,
+            source,
+            out,
+        } => {
+            let (text, stored) = query_text(&q)?;
+            let mut opts = query::QueryOptions::default();
+            if !params.is_empty() {
+                let Some(stored) = stored else {
+                    return Err(Error::Usage(
+                        "--param only applies to gallery queries (queries/NAME.rq)".into(),
+                    ));
+                };
+                let pairs = params
+                    .iter()
+                    .map(|p| {
+                        p.split_once('=')
+                            .map(|(a, b)| (a.to_string(), b.to_string()))
+                            .ok_or_else(|| {
+                                Error::Usage(format!("--param {p:?}: expected NAME=VALUE"))
+                            })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                opts.bindings = stored.bind(&pairs)?;
+            }
+            let parsed = query::parse(&text, None)?;
+            let format = match format {
+                Some(name) => Format::from_name(&name).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "unknown format {name:?}; use one of: {}",
+                        query::FORMAT_NAMES
+                    ))
+                })?,
+                None => query::default_format(query::result_kind(&parsed)),
+            };
+            let (store, _) = open(&source, false)?;
+            let store = store.store();
+            let results = query::evaluate(&store, parsed, &opts)?;
+            with_output(out.as_deref(), |w| {
+                query::write_results(results, format, None, w).map(|_| ())
+            })
+        }
+        Command::Export {
+            format,
+            source,
+            out,
+        } => {
+            let format = match format.as_str() {
+                "nquads" | "nq" => RdfFormat::NQuads,
+                "trig" => RdfFormat::TriG,
+                "turtle" | "ttl" => RdfFormat::Turtle,
+                other => {
+                    return Err(Error::Usage(format!(
+                        "unknown export format {other:?}; use nquads, trig or turtle"
+                    )))
+                }
+            };
+            let (store, _) = open(&source, false)?;
+            let store = store.store();
+            with_output(out.as_deref(), |w| {
+                let mut ser = RdfSerializer::from_format(format).for_writer(w);
+                for q in store.iter() {
+                    let q = q?;
+                    if format.supports_datasets() {
+                        ser.serialize_quad(&q)?;
+                    } else {
+                        ser.serialize_triple(q.as_ref())?;
+                    }
+                }
+                ser.finish()?;
+                Ok(())
+            })
+        }
+    }
+}
+
+/// Finds the query: a file, a gallery name, stdin, or the text itself.
+fn query_text(arg: &str) -> Result<(String, Option<amity::gallery::StoredQuery>)> {
+    if arg == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        return Ok((s, None));
+    }
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("query");
+        let stored = amity::gallery::StoredQuery::parse(name, &text).ok();
+        return Ok((text, stored));
+    }
+    let gallery_file = amity::default_queries_dir().join(format!("{arg}.rq"));
+    if !arg.contains(char::is_whitespace) && gallery_file.is_file() {
+        let text = std::fs::read_to_string(&gallery_file).map_err(|source| Error::Io {
+            path: gallery_file.clone(),
+            source,
+        })?;
+        let stored = amity::gallery::StoredQuery::parse(arg, &text)?;
+        return Ok((text, Some(stored)));
+    }
+    Ok((arg.to_string(), None))
+}
+
+/// Opens the store the flags name: builds it from data/ (in memory, or on disk when `build`),
+/// or opens an existing on-disk store.
+fn open(source: &Source, build: bool) -> Result<(AmityStore, Option<LoadSummary>)> {
+    let data = source.data_dir();
+    let mut bar = LazyBar::new();
+    match &source.store {
+        None => {
+            let (s, summary) =
+                AmityStore::in_memory(&data, &mut |stage, d, t| bar.tick(stage, d, t))?;
+            bar.finish();
+            Ok((s, Some(summary)))
+        }
+        #[cfg(feature = "rocksdb")]
+        Some(dir) => {
+            if build {
+                let (s, summary) =
+                    AmityStore::load_on_disk(dir, &data, None, &mut |stage, d, t| {
+                        bar.tick(stage, d, t)
+                    })?;
+                bar.finish();
+                Ok((s, Some(summary)))
+            } else {
+                Ok((AmityStore::open_on_disk(dir, None)?, None))
+            }
+        }
+        #[cfg(not(feature = "rocksdb"))]
+        Some(_) => {
+            let _ = build;
+            Err(Error::Usage(
+                "--store needs the on-disk store: build with `cargo build --release --features rocksdb`"
+                    .into(),
+            ))
+        }
+    }
+}
+
+/// A progress bar that appears only once a load has taken more than a second, on a terminal.
+struct LazyBar {
+    start: Instant,
+    bar: Option<ProgressBar>,
+    stage: String,
+}
+
+impl LazyBar {
+    fn new() -> Self {
+        LazyBar {
+            start: Instant::now(),
+            bar: None,
+            stage: String::new(),
+        }
+    }
+
+    fn tick(&mut self, stage: &str, done: usize, total: usize) {
+        if self.bar.is_none() {
+            if self.start.elapsed() < Duration::from_secs(1) || !std::io::stderr().is_terminal() {
+                return;
+            }
+            let bar = ProgressBar::new(total as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} ({eta})")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            self.bar = Some(bar);
+        }
+        let bar = self.bar.as_ref().expect("just set");
+        if self.stage != stage {
+            self.stage = stage.to_string();
+            bar.set_message(stage.to_string());
+            bar.set_length(total as u64);
+        }
+        bar.set_position(done as u64);
+    }
+
+    fn finish(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn with_output(out: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    match out {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let mut w = std::io::BufWriter::new(file);
+            f(&mut w)?;
+            w.flush()?;
+            Ok(())
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            f(&mut w)?;
+            w.flush()?;
+            Ok(())
+        }
+    }
+}

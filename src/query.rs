@@ -1,0 +1,200 @@
+//! Running SPARQL against a store and writing the results in a chosen format.
+//!
+//! Shared by the CLI (`amity query`) and the HTTP endpoint. Queries see the union of all named
+//! graphs as their default graph unless they name a dataset themselves (FROM / FROM NAMED or
+//! the protocol's `default-graph-uri` / `named-graph-uri`).
+
+use std::io::Write;
+
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use spargebra::{Query, SparqlParser};
+
+use crate::error::{Error, Result};
+
+/// An output format: a results format for SELECT/ASK, an RDF format for CONSTRUCT/DESCRIBE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Results(QueryResultsFormat),
+    Graph(RdfFormat),
+}
+
+impl Format {
+    /// Parses a short name as used by `--format` and `format=`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "json" | "srj" => Format::Results(QueryResultsFormat::Json),
+            "xml" | "srx" => Format::Results(QueryResultsFormat::Xml),
+            "csv" => Format::Results(QueryResultsFormat::Csv),
+            "tsv" => Format::Results(QueryResultsFormat::Tsv),
+            "turtle" | "ttl" => Format::Graph(RdfFormat::Turtle),
+            "ntriples" | "nt" | "n-triples" => Format::Graph(RdfFormat::NTriples),
+            "nquads" | "nq" | "n-quads" => Format::Graph(RdfFormat::NQuads),
+            "trig" => Format::Graph(RdfFormat::TriG),
+            "rdfxml" | "rdf" | "rdf-xml" => Format::Graph(RdfFormat::RdfXml),
+            "jsonld" | "json-ld" => Format::Graph(RdfFormat::JsonLd {
+                profile: Default::default(),
+            }),
+            _ => return None,
+        })
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Results(f) => f.media_type(),
+            Format::Graph(f) => f.media_type(),
+        }
+    }
+}
+
+/// Names accepted by [`Format::from_name`], for help texts and error messages.
+pub const FORMAT_NAMES: &str =
+    "json, xml, csv, tsv, turtle, ntriples, nquads, trig, rdfxml, jsonld";
+
+/// How to evaluate one query.
+#[derive(Clone, Default)]
+pub struct QueryOptions {
+    /// Default graph IRIs (protocol `default-graph-uri`); empty means the union of all graphs.
+    pub default_graphs: Vec<String>,
+    /// Named graph IRIs (protocol `named-graph-uri`); empty means all.
+    pub named_graphs: Vec<String>,
+    /// Values bound to variables before evaluation (stored-query parameters).
+    pub bindings: Vec<(Variable, Term)>,
+    /// Cancels the evaluation when triggered (deadlines).
+    pub cancel: Option<CancellationToken>,
+    /// Base IRI for relative IRIs in the query.
+    pub base_iri: Option<String>,
+}
+
+/// Parses a query, reporting syntax errors with the parser's message and position.
+pub fn parse(text: &str, base_iri: Option<&str>) -> Result<Query> {
+    let mut parser = SparqlParser::new();
+    if let Some(b) = base_iri {
+        parser = parser
+            .with_base_iri(b)
+            .map_err(|e| Error::Usage(format!("bad base IRI {b:?}: {e}")))?;
+    }
+    Ok(parser.parse_query(text)?)
+}
+
+/// Evaluates a parsed query. SERVICE calls are refused (no handler is installed).
+pub fn evaluate<'a>(store: &Store, query: Query, opts: &QueryOptions) -> Result<QueryResults<'a>> {
+    let mut evaluator = SparqlEvaluator::new();
+    if let Some(token) = &opts.cancel {
+        evaluator = evaluator.with_cancellation_token(token.clone());
+    }
+    let mut prepared = evaluator.for_query(query);
+    let dataset = prepared.dataset_mut();
+    if !opts.default_graphs.is_empty() || !opts.named_graphs.is_empty() {
+        dataset.set_default_graph(
+            opts.default_graphs
+                .iter()
+                .map(|g| GraphName::from(NamedNode::new_unchecked(g.clone())))
+                .collect(),
+        );
+        dataset.set_available_named_graphs(
+            opts.named_graphs
+                .iter()
+                .map(|g| NamedOrBlankNode::from(NamedNode::new_unchecked(g.clone())))
+                .collect(),
+        );
+    } else if dataset.is_default_dataset() {
+        dataset.set_default_graph_as_union();
+    }
+    let mut bound = prepared.on_store(store);
+    for (var, term) in &opts.bindings {
+        bound = bound.substitute_variable(var.clone(), term.clone());
+    }
+    Ok(bound.execute()?)
+}
+
+/// What kind of result a query gives, to pick a format before evaluating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultKind {
+    Solutions,
+    Boolean,
+    Graph,
+}
+
+pub fn result_kind(query: &Query) -> ResultKind {
+    match query {
+        Query::Select { .. } => ResultKind::Solutions,
+        Query::Ask { .. } => ResultKind::Boolean,
+        Query::Construct { .. } | Query::Describe { .. } => ResultKind::Graph,
+    }
+}
+
+/// Writes results; `max_rows` stops after that many solutions or triples and returns `true` if
+/// it had to (the caller must signal the truncation).
+pub fn write_results<W: Write>(
+    results: QueryResults<'_>,
+    format: Format,
+    max_rows: Option<usize>,
+    out: W,
+) -> Result<bool> {
+    let limit = max_rows.unwrap_or(usize::MAX);
+    let mut truncated = false;
+    match (results, format) {
+        (QueryResults::Boolean(b), Format::Results(f)) => {
+            QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(out, b)?;
+        }
+        (QueryResults::Solutions(solutions), Format::Results(f)) => {
+            let mut ser = QueryResultsSerializer::from_format(f)
+                .serialize_solutions_to_writer(out, solutions.variables().to_vec())?;
+            for (i, s) in solutions.enumerate() {
+                if i >= limit {
+                    truncated = true;
+                    break;
+                }
+                ser.serialize(&s?)?;
+            }
+            ser.finish()?;
+        }
+        (QueryResults::Graph(triples), Format::Graph(f)) => {
+            let mut ser = RdfSerializer::from_format(f)
+                .with_prefix("am", crate::vocab::AM_NS)
+                .expect("valid prefix")
+                .with_prefix("rdfs", "http://www.w3.org/2000/01/rdf-schema#")
+                .expect("valid prefix")
+                .for_writer(out);
+            for (i, t) in triples.enumerate() {
+                if i >= limit {
+                    truncated = true;
+                    break;
+                }
+                ser.serialize_triple(&t?)?;
+            }
+            ser.finish()?;
+        }
+        (QueryResults::Graph(_), Format::Results(_)) => return Err(Error::Usage(
+            "CONSTRUCT and DESCRIBE give RDF: use turtle, ntriples, nquads, trig, rdfxml or jsonld"
+                .into(),
+        )),
+        (_, Format::Graph(_)) => {
+            return Err(Error::Usage(
+                "SELECT and ASK give results: use json, xml, csv or tsv".into(),
+            ))
+        }
+    }
+    Ok(truncated)
+}
+
+/// Runs `text` and returns the serialized results (a convenience for the CLI and tests).
+pub fn run_to_vec(store: &Store, text: &str, format: Format) -> Result<Vec<u8>> {
+    let query = parse(text, None)?;
+    let results = evaluate(store, query, &QueryOptions::default())?;
+    let mut out = Vec::new();
+    write_results(results, format, None, &mut out)?;
+    Ok(out)
+}
+
+/// The default format for a query's result kind.
+pub fn default_format(kind: ResultKind) -> Format {
+    match kind {
+        ResultKind::Graph => Format::Graph(RdfFormat::Turtle),
+        _ => Format::Results(QueryResultsFormat::Json),
+    }
+}
