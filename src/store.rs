@@ -48,8 +48,20 @@ pub struct AmityStore {
     post_load: Option<PostLoad>,
 }
 
-/// A step run on every freshly built store before it goes live; it may add derived data.
-pub type PostLoad = Arc<dyn Fn(&Store) -> Result<()> + Send + Sync>;
+/// A step run on every freshly built store before it goes live: it reads the store and returns
+/// derived quads (e.g. network metrics), which the store then writes. Readers never write.
+pub type PostLoad = Arc<dyn Fn(&Store) -> Result<Vec<Quad>> + Send + Sync>;
+
+/// Runs the post-load step, if any, and writes what it derived.
+fn apply_post_load(store: &Store, post_load: Option<&PostLoad>) -> Result<()> {
+    if let Some(p) = post_load {
+        let quads = p(store)?;
+        let mut loader = store.bulk_loader();
+        loader.load_quads(quads)?;
+        loader.commit()?;
+    }
+    Ok(())
+}
 
 impl AmityStore {
     /// Loads `data` into a new in-memory store.
@@ -65,9 +77,7 @@ impl AmityStore {
     ) -> Result<(Self, LoadSummary)> {
         let store = Store::new()?;
         let summary = build(&store, data, progress)?;
-        if let Some(p) = &post_load {
-            p(&store)?;
-        }
+        apply_post_load(&store, post_load.as_ref())?;
         Ok((
             AmityStore {
                 current: RwLock::new(Arc::new(store)),
@@ -106,9 +116,7 @@ impl AmityStore {
             None => {
                 let store = Store::new()?;
                 let summary = build(&store, data, progress)?;
-                if let Some(p) = &self.post_load {
-                    p(&store)?;
-                }
+                apply_post_load(&store, self.post_load.as_ref())?;
                 *self.current.write().expect("store lock poisoned") = Arc::new(store);
                 Ok(summary)
             }
@@ -276,9 +284,7 @@ mod disk {
         let result = (|| {
             let store = Store::open(&dir)?;
             let summary = build(&store, data, progress)?;
-            if let Some(p) = post_load {
-                p(&store)?;
-            }
+            apply_post_load(&store, post_load)?;
             store.flush()?;
             Ok((store, summary))
         })();
