@@ -161,6 +161,15 @@ impl<'a> Mapper<'a> {
         self.add(s, p, Literal::new_typed_literal(value, dt));
     }
 
+    /// An `xsd:decimal` in the form Turtle writes bare (`72.0`, not `"72"^^xsd:decimal`).
+    fn decimal(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, value: &str) {
+        if value.contains('.') {
+            self.typed(s, p, value, xsd::DECIMAL);
+        } else {
+            self.typed(s, p, &format!("{value}.0"), xsd::DECIMAL);
+        }
+    }
+
     fn int(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, v: i64) {
         self.add(s, p, Literal::from(v));
     }
@@ -360,8 +369,8 @@ impl<'a> Mapper<'a> {
             self.iri(&s, am::COUNTRY_OF, iri(Kind::Place, c));
         }
         if let (Some(lat), Some(lon)) = (&p.lat, &p.lon) {
-            self.typed(&s, geo::LAT, lat, xsd::DECIMAL);
-            self.typed(&s, geo::LONG, lon, xsd::DECIMAL);
+            self.decimal(&s, geo::LAT, lat);
+            self.decimal(&s, geo::LONG, lon);
             let g = NamedNode::new_unchecked(format!("{}#geometry", s.as_str()));
             self.iri(&s, geosparql::HAS_GEOMETRY, g.clone());
             self.iri(&g, rdf::TYPE, geosparql::GEOMETRY);
@@ -498,7 +507,7 @@ impl<'a> Mapper<'a> {
             self.concept(&s, am::STATUS, schemes::STATUS, st);
         }
         if let Some(v) = &p.progress_pct {
-            self.typed(&s, am::PROGRESS_PERCENT, v, xsd::DECIMAL);
+            self.decimal(&s, am::PROGRESS_PERCENT, v);
         }
         if let Some(v) = &p.progress_measure_zh {
             self.zh(&s, am::PROGRESS_MEASURE, v);

@@ -28,6 +28,8 @@ macro_rules! terms {
     ($ns:literal; $($(#[$doc:meta])* $name:ident = $local:literal;)*) => {
         $($(#[$doc])* pub const $name: NamedNodeRef<'static> =
             NamedNodeRef::new_unchecked(concat!($ns, $local));)*
+        /// Every term of this module, for checks against the ontology.
+        pub const ALL: &[NamedNodeRef<'static>] = &[$($name),*];
     };
 }
 
