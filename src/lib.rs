@@ -15,6 +15,7 @@
 //!   swaps it in whole; the only writer.
 //! - [`query`]: evaluates SPARQL and writes results in the usual formats.
 //! - [`gallery`]: the named analyst questions under `queries/`.
+//! - [`server`]: the HTTP SPARQL endpoint (`amity serve`).
 //! - [`error`]: load errors and the library error type.
 
 pub mod error;
@@ -23,6 +24,7 @@ pub mod ingest;
 pub mod mapping;
 pub mod model;
 pub mod query;
+pub mod server;
 pub mod store;
 pub mod vocab;
 

@@ -1,0 +1,74 @@
+//! `/health`, `/reload` and the 404 fallback.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::error::AppError;
+use super::params::require_token;
+use super::AppState;
+
+/// `GET /health`: whether a store is loaded, its size, uptime and load.
+pub async fn health(State(state): State<AppState>) -> Response {
+    let stats = state.stats();
+    Json(serde_json::json!({
+        "status": "ok",
+        "store_loaded": true,
+        "triples": stats.triples,
+        "graphs": stats.graphs.len(),
+        "uptime_seconds": state.inner.started.elapsed().as_secs(),
+        "evaluations_running": state.in_flight(),
+        "max_concurrent": state.config().max_concurrent,
+        "read_only": state.config().update_token.is_none(),
+        "stored_queries": state.gallery().entries.len(),
+    }))
+    .into_response()
+}
+
+/// `POST /reload` (update token required): rebuilds the store from `data/` and swaps it in;
+/// on failure the previous data keeps serving and the errors are returned.
+pub async fn reload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    require_token(&state, &headers, "reload")?;
+    let worker = state.clone();
+    let summary = tokio::task::spawn_blocking(move || {
+        let data = worker.config().data_dir.clone();
+        let summary = worker.store().reload(&data, &mut |_, _, _| {})?;
+        worker.refresh_stats()?;
+        worker.reload_gallery();
+        Ok::<_, crate::Error>(summary)
+    })
+    .await
+    .map_err(|e| AppError::internal(e.to_string()))?;
+    match summary {
+        Ok(s) => {
+            tracing::info!(rows = s.rows, quads = s.quads, "reloaded data");
+            Ok(Json(serde_json::json!({
+                "reloaded": true,
+                "rows": s.rows,
+                "quads": s.quads,
+                "milliseconds": s.duration.as_millis() as u64,
+            }))
+            .into_response())
+        }
+        Err(e) => {
+            let e = AppError::from(e);
+            Err(match e {
+                AppError::InvalidData(m) => AppError::InvalidData(format!(
+                    "reload refused, the previous data keeps serving: {m}"
+                )),
+                other => other,
+            })
+        }
+    }
+}
+
+pub async fn not_found(uri: Uri) -> AppError {
+    AppError::NotFound(format!(
+        "nothing at {}; try /sparql, /queries, /health",
+        uri.path()
+    ))
+}

@@ -1,0 +1,325 @@
+//! The HTTP endpoint: SPARQL 1.1 Protocol at `/sparql`, the stored queries at `/queries`,
+//! `/health`, and (with the update token) `/reload`.
+//!
+//! Only this module knows axum and HTTP status codes. It is safe to expose by default:
+//! read-only unless started with an update token, every evaluation bounded by a deadline that
+//! really stops it, a row cap that is always signalled, a body cap, a bounded evaluation pool,
+//! no outbound SERVICE calls, and header/body read timeouts against slow clients.
+//!
+//! [`app`] builds the router and [`run`] serves it on a listener until a shutdown future
+//! completes, so tests drive a real server on `127.0.0.1:0`.
+
+mod admin;
+mod describe;
+pub mod error;
+mod exec;
+mod guard;
+mod negotiate;
+mod params;
+mod queries;
+mod sparql;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderName, Method, Request};
+use axum::routing::{any, get, post};
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::store::AmityStore;
+
+pub use error::AppError;
+pub use exec::TRUNCATED_HEADER;
+
+/// How the endpoint behaves; every protection is on by default.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The `data/` folder that `/reload` rebuilds from.
+    pub data_dir: PathBuf,
+    /// The gallery folder (`queries/*.rq`).
+    pub queries_dir: PathBuf,
+    /// Enables SPARQL Update and `/reload` for requests carrying `Authorization: Bearer TOKEN`.
+    pub update_token: Option<String>,
+    /// Deadline for one evaluation, serialization included.
+    pub timeout: Duration,
+    /// Most solutions (or triples) one response carries; more is cut and signalled.
+    pub max_rows: usize,
+    /// Largest request body, in bytes (413 above).
+    pub max_body: usize,
+    /// Evaluations running at once.
+    pub max_concurrent: usize,
+    /// How long a request waits for an evaluation slot before 503.
+    pub queue_wait: Duration,
+    /// SERVICE IRIs that are not refused (answered with a clean error: no outbound client).
+    pub service_allowlist: Vec<String>,
+    /// Time a client has to send a request's headers.
+    pub header_read_timeout: Duration,
+    /// Time a client has to send a request's body.
+    pub body_read_timeout: Duration,
+    /// Time open connections get to finish after a shutdown signal.
+    pub shutdown_grace: Duration,
+}
+
+impl Config {
+    /// The defaults, for the given folders.
+    pub fn new(data_dir: PathBuf, queries_dir: PathBuf) -> Self {
+        Config {
+            data_dir,
+            queries_dir,
+            update_token: None,
+            timeout: Duration::from_secs(30),
+            max_rows: 10_000,
+            max_body: 1024 * 1024,
+            max_concurrent: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .max(2),
+            queue_wait: Duration::from_secs(2),
+            service_allowlist: Vec::new(),
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(15),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Counts the store holds, computed after every load or update (VoID and `/health`).
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub triples: usize,
+    /// `(graph IRI, triples)`; the default graph is not listed.
+    pub graphs: Vec<(String, usize)>,
+    /// `(class IRI, instances)`.
+    pub classes: Vec<(String, usize)>,
+}
+
+impl Stats {
+    fn compute(store: &oxigraph::store::Store) -> crate::Result<Stats> {
+        use std::collections::{BTreeMap, HashSet};
+        let rdf_type = oxigraph::model::vocab::rdf::TYPE;
+        let mut triples = 0;
+        let mut graphs: BTreeMap<String, usize> = BTreeMap::new();
+        let mut instances: HashSet<(oxigraph::model::Term, oxigraph::model::Term)> = HashSet::new();
+        for q in store.iter() {
+            let q = q?;
+            triples += 1;
+            if let oxigraph::model::GraphName::NamedNode(g) = &q.graph_name {
+                *graphs.entry(g.as_str().to_string()).or_default() += 1;
+            }
+            if q.predicate.as_ref() == rdf_type {
+                instances.insert((q.object, q.subject.into()));
+            }
+        }
+        let mut classes: BTreeMap<String, usize> = BTreeMap::new();
+        for (class, _) in instances {
+            if let oxigraph::model::Term::NamedNode(c) = class {
+                *classes.entry(c.into_string()).or_default() += 1;
+            }
+        }
+        Ok(Stats {
+            triples,
+            graphs: graphs.into_iter().collect(),
+            classes: classes.into_iter().collect(),
+        })
+    }
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Shared>,
+}
+
+struct Shared {
+    store: Arc<AmityStore>,
+    config: Config,
+    gallery: RwLock<Arc<queries::Gallery>>,
+    stats: RwLock<Arc<Stats>>,
+    pool: Arc<Semaphore>,
+    in_flight: Arc<AtomicUsize>,
+    started: Instant,
+}
+
+impl AppState {
+    /// Wraps a loaded store; reads the gallery and computes the statistics.
+    pub fn new(store: Arc<AmityStore>, config: Config) -> crate::Result<AppState> {
+        let stats = Stats::compute(&store.store())?;
+        let gallery = queries::Gallery::load(&config.queries_dir);
+        Ok(AppState {
+            inner: Arc::new(Shared {
+                pool: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
+                store,
+                config,
+                gallery: RwLock::new(Arc::new(gallery)),
+                stats: RwLock::new(Arc::new(stats)),
+                in_flight: Arc::new(AtomicUsize::new(0)),
+                started: Instant::now(),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn store(&self) -> &Arc<AmityStore> {
+        &self.inner.store
+    }
+
+    /// Evaluations running right now.
+    pub fn in_flight(&self) -> usize {
+        self.inner.in_flight.load(Ordering::SeqCst)
+    }
+
+    pub fn stats(&self) -> Arc<Stats> {
+        self.inner.stats.read().expect("stats lock").clone()
+    }
+
+    fn gallery(&self) -> Arc<queries::Gallery> {
+        self.inner.gallery.read().expect("gallery lock").clone()
+    }
+
+    /// Recomputes the statistics (after an update or a reload).
+    fn refresh_stats(&self) -> crate::Result<()> {
+        let stats = Stats::compute(&self.inner.store.store())?;
+        *self.inner.stats.write().expect("stats lock") = Arc::new(stats);
+        Ok(())
+    }
+
+    fn reload_gallery(&self) {
+        let gallery = queries::Gallery::load(&self.inner.config.queries_dir);
+        *self.inner.gallery.write().expect("gallery lock") = Arc::new(gallery);
+    }
+}
+
+/// The router with every layer (CORS, body cap, access log).
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config().max_body;
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::AUTHORIZATION])
+        .expose_headers([HeaderName::from_static(TRUNCATED_HEADER)]);
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<_>| {
+            let peer = req
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.to_string())
+                .unwrap_or_default();
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), %peer)
+        })
+        .on_request(())
+        .on_response(
+            |res: &axum::response::Response, latency: Duration, _span: &tracing::Span| {
+                tracing::info!(
+                    status = res.status().as_u16(),
+                    ms = format_args!("{:.2}", latency.as_secs_f64() * 1000.0),
+                    "served"
+                );
+            },
+        )
+        .on_failure(());
+    Router::new()
+        .route("/sparql", any(sparql::handle))
+        .route("/sparql/", any(sparql::handle))
+        .route("/queries", get(queries::list))
+        .route("/queries/{name}", get(queries::run))
+        .route("/health", get(admin::health))
+        .route("/reload", post(admin::reload))
+        .fallback(admin::not_found)
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(cors)
+        .layer(trace)
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` (HTTP/1.1) until `shutdown` completes, then lets open
+/// connections finish for up to `shutdown_grace`.
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let header_timeout = state.config().header_read_timeout;
+    let grace = state.config().shutdown_grace;
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = router.clone().map_request(move |mut req: Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    req
+                });
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_timeout)
+                    .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!(%peer, "connection ended: {e}");
+                    }
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    tracing::info!("shutting down: letting open requests finish");
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(grace) => {
+            tracing::warn!("connections still open after {grace:?}; closing them");
+        }
+    }
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutdown signal received");
+}

@@ -1,0 +1,241 @@
+//! `/sparql`: the SPARQL 1.1 Protocol (query by GET, form POST and direct POST; update by POST
+//! with the token; a service description on a bare GET).
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::NamedNode;
+
+use super::error::AppError;
+use super::exec::{self, QueryJob, UpdateJob};
+use super::params::{self, all, single};
+use super::{describe, negotiate, AppState};
+use crate::query::result_kind;
+
+/// One protocol operation, gathered from the URL and the body.
+#[derive(Default)]
+struct Operation {
+    query: Option<String>,
+    update: Option<String>,
+    params: Vec<(String, String)>,
+}
+
+pub async fn handle(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let url_params = params::parse_form(uri.query().unwrap_or("").as_bytes())?;
+    let op = match method {
+        Method::GET | Method::HEAD => Operation {
+            query: single(&url_params, "query")?,
+            update: single(&url_params, "update")?,
+            params: url_params,
+        },
+        Method::POST => read_post(&state, &headers, url_params, body).await?,
+        other => {
+            return Err(AppError::MethodNotAllowed {
+                allow: "GET, POST",
+                message: format!("{other} is not allowed on /sparql; use GET or POST"),
+            })
+        }
+    };
+    let base = base_iri(&headers);
+    match (op.query, op.update) {
+        (Some(_), Some(_)) => Err(AppError::BadRequest(
+            "a request carries either `query` or `update`, not both".into(),
+        )),
+        (None, Some(update)) => {
+            params::require_token(&state, &headers, "SPARQL Update")?;
+            if method != Method::POST {
+                return Err(AppError::MethodNotAllowed {
+                    allow: "POST",
+                    message: "updates must be sent by POST".into(),
+                });
+            }
+            run_update(&state, &update, &op.params, &base).await
+        }
+        (Some(query), None) => run_query(&state, &headers, &query, &op.params, &base).await,
+        (None, None) if method != Method::POST => {
+            describe::service_description(&state, &headers, &op.params, &base)
+        }
+        (None, None) => Err(AppError::BadRequest(
+            "no query: send `query=` form-encoded, or the query itself as \
+             application/sparql-query"
+                .into(),
+        )),
+    }
+}
+
+async fn read_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    url_params: Vec<(String, String)>,
+    body: Body,
+) -> Result<Operation, AppError> {
+    let Some((essence, charset)) = params::content_type(headers) else {
+        return Err(AppError::UnsupportedMediaType(
+            "a POST to /sparql needs a Content-Type: application/sparql-query, \
+             application/sparql-update or application/x-www-form-urlencoded"
+                .into(),
+        ));
+    };
+    let known = matches!(
+        essence.as_str(),
+        "application/sparql-query"
+            | "application/sparql-update"
+            | "application/x-www-form-urlencoded"
+    );
+    if !known {
+        return Err(AppError::UnsupportedMediaType(format!(
+            "Content-Type {essence} is not supported; use application/sparql-query, \
+             application/sparql-update or application/x-www-form-urlencoded"
+        )));
+    }
+    let bytes = params::read_body(state, body).await?;
+    let in_url = |name: &str| url_params.iter().any(|(k, _)| k == name);
+    match essence.as_str() {
+        "application/x-www-form-urlencoded" => {
+            if let Some(cs) = &charset {
+                if cs != "utf-8" && cs != "utf8" {
+                    return Err(AppError::BadRequest(format!(
+                        "the form is declared as charset={cs}; this endpoint accepts UTF-8 only"
+                    )));
+                }
+            }
+            let mut all_params = params::parse_form(&bytes)?;
+            all_params.extend(url_params);
+            Ok(Operation {
+                query: single(&all_params, "query")?,
+                update: single(&all_params, "update")?,
+                params: all_params,
+            })
+        }
+        "application/sparql-query" => {
+            if in_url("query") {
+                return Err(AppError::BadRequest(
+                    "the query is in the body; do not also send `query=` in the URL".into(),
+                ));
+            }
+            Ok(Operation {
+                query: Some(params::utf8_body(bytes, charset.as_deref())?),
+                update: None,
+                params: url_params,
+            })
+        }
+        _ => {
+            if in_url("update") {
+                return Err(AppError::BadRequest(
+                    "the update is in the body; do not also send `update=` in the URL".into(),
+                ));
+            }
+            Ok(Operation {
+                query: None,
+                update: Some(params::utf8_body(bytes, charset.as_deref())?),
+                params: url_params,
+            })
+        }
+    }
+}
+
+/// The endpoint's own IRI, used as the base for relative IRIs.
+pub fn base_iri(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}/sparql")
+}
+
+fn graph_iris(params: &[(String, String)], name: &str) -> Result<Vec<NamedNode>, AppError> {
+    all(params, name)
+        .into_iter()
+        .map(|g| {
+            NamedNode::new(g.clone())
+                .map_err(|e| AppError::BadRequest(format!("{name}={g:?} is not an IRI: {e}")))
+        })
+        .collect()
+}
+
+async fn run_query(
+    state: &AppState,
+    headers: &HeaderMap,
+    text: &str,
+    params: &[(String, String)],
+    base: &str,
+) -> Result<Response, AppError> {
+    let query = crate::query::parse(text, Some(base))?;
+    let format = negotiate::choose(
+        result_kind(&query),
+        single(params, "format")?.as_deref(),
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
+    )?;
+    let services = exec::check_services(
+        exec::query_pattern(&query),
+        &state.config().service_allowlist,
+    )?;
+    let job = QueryJob {
+        query,
+        default_graphs: graph_iris(params, "default-graph-uri")?,
+        named_graphs: graph_iris(params, "named-graph-uri")?,
+        bindings: Vec::new(),
+        services,
+        format,
+        max_rows: state.config().max_rows,
+    };
+    evaluate(state, job).await
+}
+
+/// Runs a query job and turns its output into a response (shared with `/queries`).
+pub async fn evaluate(state: &AppState, job: QueryJob) -> Result<Response, AppError> {
+    let store = state.store().store();
+    let out = exec::run_bounded(state, move |token| exec::run_query(&store, job, token)).await?;
+    let mut response = out.body.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(out.content_type),
+    );
+    if let Some(cap) = out.truncated {
+        h.insert(
+            exec::TRUNCATED_HEADER,
+            HeaderValue::from_str(&format!("true; limit={cap}")).expect("ASCII header"),
+        );
+    }
+    Ok(response)
+}
+
+async fn run_update(
+    state: &AppState,
+    text: &str,
+    params: &[(String, String)],
+    base: &str,
+) -> Result<Response, AppError> {
+    let update = spargebra::SparqlParser::new()
+        .with_base_iri(base)
+        .map_err(|e| AppError::internal(format!("base IRI {base}: {e}")))?
+        .parse_update(text)
+        .map_err(|e| AppError::BadRequest(format!("SPARQL syntax error: {e}")))?;
+    let services = exec::check_update(&update, &state.config().service_allowlist)?;
+    let job = UpdateJob {
+        update,
+        using_graphs: graph_iris(params, "using-graph-uri")?,
+        using_named_graphs: graph_iris(params, "using-named-graph-uri")?,
+        services,
+    };
+    let store = state.store().store();
+    exec::run_bounded(state, move |token| exec::run_update(&store, job, token)).await?;
+    let refreshed = state.clone();
+    tokio::task::spawn_blocking(move || refreshed.refresh_stats())
+        .await
+        .map_err(|e| AppError::internal(e.to_string()))??;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
