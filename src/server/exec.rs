@@ -301,7 +301,11 @@ pub fn run_query(
     super::guard::catch(|| query_inner(store, job, token))
 }
 
-fn query_inner(store: &Store, job: QueryJob, token: &CancellationToken) -> Result<Output, AppError> {
+fn query_inner(
+    store: &Store,
+    job: QueryJob,
+    token: &CancellationToken,
+) -> Result<Output, AppError> {
     let query = super::guard::guard_query(job.query);
     let mut prepared = evaluator(token, &job.services).for_query(query);
     let dataset = prepared.dataset_mut();

@@ -241,10 +241,12 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(admin::health))
         .route("/reload", post(admin::reload))
         .fallback(admin::not_found)
+        .with_state(state.clone())
+        // Browser UI (src/ui.rs): its own router and state, merged here.
+        .merge(crate::ui::router(state.store().clone()))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(cors)
         .layer(trace)
-        .with_state(state)
 }
 
 /// Serves `app(state)` on `listener` (HTTP/1.1) until `shutdown` completes, then lets open

@@ -219,11 +219,17 @@ async fn run_update(
     params: &[(String, String)],
     base: &str,
 ) -> Result<Response, AppError> {
-    let update = spargebra::SparqlParser::new()
+    let mut update = spargebra::SparqlParser::new()
         .with_base_iri(base)
         .map_err(|e| AppError::internal(format!("base IRI {base}: {e}")))?
         .parse_update(text)
         .map_err(|e| AppError::BadRequest(format!("SPARQL syntax error: {e}")))?;
+    // Graphs exist implicitly in a quad store, so CLEAR of an empty graph is not an error.
+    for op in &mut update.operations {
+        if let spargebra::GraphUpdateOperation::Clear { silent, .. } = op {
+            *silent = true;
+        }
+    }
     let services = exec::check_update(&update, &state.config().service_allowlist)?;
     let job = UpdateJob {
         update,
