@@ -15,11 +15,13 @@
 //!   swaps it in whole; the only writer.
 //! - [`query`]: evaluates SPARQL and writes results in the usual formats.
 //! - [`gallery`]: the named analyst questions under `queries/`.
+//! - [`generate`]: deterministic synthetic data of any size, in the same CSV format.
 //! - [`server`]: the HTTP SPARQL endpoint (`amity serve`).
 //! - [`error`]: load errors and the library error type.
 
 pub mod error;
 pub mod gallery;
+pub mod generate;
 pub mod ingest;
 pub mod mapping;
 pub mod model;

@@ -25,6 +25,18 @@ struct Cli {
 enum Command {
     /// Serve the SPARQL endpoint over HTTP (read-only unless an update token is set).
     Serve(Box<ServeArgs>),
+    /// Write deterministic synthetic data (same CSV format as data/) for scale tests.
+    Generate {
+        /// Size: 1 is about one million triples; grows linearly.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Random seed; the same seed gives the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Validate data/ and load it into a store (in memory unless --store is given).
     Load {
         #[command(flatten)]
@@ -132,6 +144,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Generate { scale, seed, out } => {
+            let config = amity::generate::GenerateConfig { scale, seed };
+            let s = amity::generate::generate(&config, &out)?;
+            eprintln!(
+                "wrote {} places, {} ties (max degree {}), {} agreements, {} events, {} reports with {} passages to {}",
+                s.places, s.ties, s.max_degree, s.agreements, s.events, s.reports, s.passages, out.display()
+            );
+            Ok(())
+        }
         Command::Load { source } => {
             let summary = if source.store.is_some() {
                 open(&source, true)?.1
