@@ -17,6 +17,8 @@
 //! - [`gallery`]: the named analyst questions under `queries/`.
 //! - [`generate`]: deterministic synthetic data of any size, in the same CSV format.
 //! - [`server`]: the HTTP SPARQL endpoint (`amity serve`).
+//! - [`ui`]: the browser UI served at `/` (embedded assets, resource pages by content
+//!   negotiation, the network layout).
 //! - [`error`]: load errors and the library error type.
 
 pub mod error;
@@ -28,6 +30,7 @@ pub mod model;
 pub mod query;
 pub mod server;
 pub mod store;
+pub mod ui;
 pub mod vocab;
 
 use std::path::PathBuf;

@@ -1,0 +1,138 @@
+// The app shell: a small client-side router, the language toggle and DOM helpers.
+// Every page is an ES module under pages/ exporting `render(root, ctx)`, which may return a
+// clean-up function called before the next page is drawn.
+import { t, setLang, lang, translateDom } from './i18n.js';
+
+const ROUTES = [
+  [/^\/$/, 'home'],
+  [/^\/query$/, 'query'],
+  [/^\/network$/, 'network'],
+  [/^\/map$/, 'map'],
+  [/^\/timeline$/, 'timeline'],
+  [/^\/report\/([\w.-]+)$/, 'report'],
+  [/^\/id\/([\w.-]+)\/([\w.-]+)$/, 'resource'],
+  [/^\/wd\/(Q\d+)$/, 'resource'],
+];
+
+/** Creates an element: h('a', {href: '/x', class: 'y'}, 'text', child, …). */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+/** An in-app link (keeps the language). */
+export function link(path, text, attrs = {}) {
+  return h('a', { href: withLang(path), 'data-link': true, ...attrs }, text);
+}
+
+/** Adds ?lang=zh to an in-app path when the UI is in Chinese. */
+export function withLang(path) {
+  const u = new URL(path, location.origin);
+  if (lang() === 'zh') u.searchParams.set('lang', 'zh'); else u.searchParams.delete('lang');
+  return u.pathname + u.search + u.hash;
+}
+
+let cleanup = null;
+let renderCount = 0;
+
+export function navigate(path, { replace = false } = {}) {
+  const target = withLang(path);
+  if (replace) history.replaceState(null, '', target); else history.pushState(null, '', target);
+  route();
+}
+
+/** Replaces the current URL's query string without drawing the page again (permalinks). */
+export function setParams(params) {
+  const u = new URL(location.href);
+  for (const [k, v] of Object.entries(params)) {
+    if (v === null || v === undefined || v === '') u.searchParams.delete(k); else u.searchParams.set(k, v);
+  }
+  if (lang() === 'zh') u.searchParams.set('lang', 'zh'); else u.searchParams.delete('lang');
+  history.replaceState(null, '', u.pathname + u.search + u.hash);
+}
+
+function chrome() {
+  document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
+  translateDom(document);
+  const btn = document.getElementById('lang-toggle');
+  btn.textContent = t('lang.other');
+  btn.setAttribute('aria-label', lang() === 'zh' ? 'Switch to English' : '切换到中文');
+  for (const a of document.querySelectorAll('#nav a, a.brand')) {
+    const base = a.getAttribute('href').split('?')[0];
+    a.setAttribute('href', withLang(base));
+    const here = location.pathname === base || (base.startsWith('/report/') && location.pathname.startsWith('/report/'));
+    if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+}
+
+async function route() {
+  const params = new URLSearchParams(location.search);
+  const wanted = params.get('lang');
+  if (wanted === 'zh' || wanted === 'en') { setLang(wanted); localStorage.setItem('amity.lang', wanted); }
+  chrome();
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  let page = null, match = null;
+  for (const [re, name] of ROUTES) {
+    match = path.match(re);
+    if (match) { page = name; break; }
+  }
+  if (cleanup) { try { cleanup(); } catch (e) { /* page already gone */ } cleanup = null; }
+  const root = document.getElementById('main');
+  const token = ++renderCount;
+  root.replaceChildren(h('p', { class: 'muted' }, '…'));
+  if (!page) { root.replaceChildren(h('h1', {}, '404'), h('p', {}, location.pathname)); return; }
+  document.body.dataset.page = page;
+  document.body.dataset.ready = '';
+  try {
+    const mod = await import(`./pages/${page}.js`);
+    if (token !== renderCount) return;
+    const ctx = { params: match.slice(1), query: params, current: () => token === renderCount };
+    root.replaceChildren();
+    cleanup = (await mod.render(root, ctx)) || null;
+    if (token === renderCount) document.body.dataset.ready = page;
+  } catch (e) {
+    if (token !== renderCount) return;
+    root.replaceChildren(h('p', { class: 'error', role: 'alert' }, String(e.message || e)));
+    document.body.dataset.ready = 'error';
+  }
+}
+
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest && ev.target.closest('a[href]');
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  if (a.target || a.hasAttribute('download') || a.hasAttribute('data-native')) return;
+  const u = new URL(a.href, location.href);
+  if (u.origin !== location.origin) return;
+  if (!ROUTES.some(([re]) => re.test(u.pathname.replace(/\/+$/, '') || '/'))) return;
+  ev.preventDefault();
+  if (u.pathname === location.pathname && u.search === location.search && u.hash) { location.hash = u.hash; return; }
+  history.pushState(null, '', u.pathname + u.search + u.hash);
+  route().then(() => { if (!u.hash) window.scrollTo(0, 0); });
+});
+
+window.addEventListener('popstate', route);
+
+document.getElementById('lang-toggle').addEventListener('click', () => {
+  const next = lang() === 'zh' ? 'en' : 'zh';
+  setLang(next);
+  localStorage.setItem('amity.lang', next);
+  const u = new URL(location.href);
+  if (next === 'zh') u.searchParams.set('lang', 'zh'); else u.searchParams.delete('lang');
+  history.replaceState(null, '', u.pathname + u.search + u.hash);
+  route();
+});
+
+setLang(new URLSearchParams(location.search).get('lang') || localStorage.getItem('amity.lang') || 'en');
+route();

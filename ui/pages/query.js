@@ -1,0 +1,197 @@
+// `/query`: the SPARQL editor, the gallery of stored questions, results as a table.
+// URL: ?name=<stored query> or ?q=<text>, and &run=1 to run it on open (the permalink).
+import { h, setParams } from '../app.js';
+import { t, lang } from '../i18n.js';
+import { sparql, loadLabels, label, localPath, QueryError } from '../sparql.js';
+
+const KEYWORDS = 'SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|PREFIX|BASE|FILTER|OPTIONAL|UNION|MINUS|GRAPH|SERVICE|BIND|VALUES|GROUP|BY|ORDER|HAVING|LIMIT|OFFSET|DISTINCT|REDUCED|AS|FROM|NAMED|NOT|EXISTS|IN|ASC|DESC|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|SEPARATOR|STR|LANG|LANGMATCHES|DATATYPE|BOUND|IRI|URI|REGEX|CONTAINS|STRSTARTS|YEAR|IF|COALESCE|a|true|false';
+const TOKEN = new RegExp(
+  `(<[^<>\\s"{}|^\`\\\\]*>)|("(?:[^"\\\\\\n]|\\\\.)*"|'(?:[^'\\\\\\n]|\\\\.)*')|(#[^\\n]*)|([?$][A-Za-z_][\\w]*)|\\b(${KEYWORDS})\\b|([A-Za-z][\\w-]*:[\\w-]*|:[\\w-]+)|(\\b\\d+(?:\\.\\d+)?\\b)`,
+  'gi');
+
+function esc(s) { return s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' }[c])); }
+
+/** SPARQL text as highlighted HTML (escaped). */
+export function highlight(text) {
+  let out = '', last = 0;
+  for (const m of text.matchAll(TOKEN)) {
+    out += esc(text.slice(last, m.index));
+    const cls = m[1] ? 'iri' : m[2] ? 'str' : m[3] ? 'com' : m[4] ? 'var' : m[5] ? 'kw' : m[6] ? 'pn' : 'num';
+    out += `<span class="tok-${cls}">${esc(m[0])}</span>`;
+    last = m.index + m[0].length;
+  }
+  return out + esc(text.slice(last)) + '\n';
+}
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export async function render(root, ctx) {
+  const res = await fetch('/api/gallery');
+  const gallery = (await res.json()).queries;
+  const byName = new Map(gallery.map((q) => [q.name, q]));
+  let selected = ctx.query.get('name');
+  let initial = ctx.query.get('q') || (selected && byName.get(selected)?.text) || gallery[0]?.text || 'SELECT * WHERE { ?s ?p ?o } LIMIT 10';
+  if (!ctx.query.get('q') && !byName.has(selected)) selected = ctx.query.get('q') ? null : gallery[0]?.name;
+
+  const textarea = h('textarea', { id: 'sparql-editor', spellcheck: 'false', autocomplete: 'off', 'aria-label': t('query.editor'), 'aria-describedby': 'editor-hint' });
+  const pre = h('pre', { 'aria-hidden': 'true' });
+  const gutter = h('div', { class: 'gutter', 'aria-hidden': 'true' });
+  const editor = h('div', { class: 'editor' }, gutter, h('div', { class: 'code' }, pre, textarea));
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const results = h('div', { id: 'results' });
+  const question = h('div', { class: 'question' });
+  const permalink = h('a', { href: location.href, id: 'permalink' }, t('query.permalink'));
+  let badLine = 0;
+  let last = null; // {text}
+
+  function paint() {
+    const text = textarea.value;
+    pre.innerHTML = highlight(text);
+    const n = text.split('\n').length;
+    let g = '';
+    for (let i = 1; i <= n; i++) g += i === badLine ? `<span class="bad">${i}</span>\n` : `${i}\n`;
+    gutter.innerHTML = g;
+    syncScroll();
+  }
+  function syncScroll() { pre.scrollTop = textarea.scrollTop; pre.scrollLeft = textarea.scrollLeft; gutter.scrollTop = textarea.scrollTop; }
+  textarea.addEventListener('input', () => { badLine = 0; paint(); });
+  textarea.addEventListener('scroll', syncScroll);
+  textarea.addEventListener('keydown', (ev) => {
+    if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') { ev.preventDefault(); run(); }
+  });
+
+  function showQuestion() {
+    const q = selected && byName.get(selected);
+    question.replaceChildren();
+    if (q && q.text === textarea.value) {
+      question.append(
+        h('h2', {}, lang() === 'zh' ? q.title_zh || q.title : q.title),
+        h('p', {}, lang() === 'zh' ? q.question_zh || q.question : q.question),
+        q.row ? h('p', { class: 'muted' }, `${t('query.row')}: ${q.row}`) : null);
+    }
+  }
+
+  const list = h('ul', { class: 'gallery', 'aria-label': t('query.gallery') });
+  for (const q of gallery) {
+    const btn = h('button', { type: 'button', 'aria-pressed': String(q.name === selected), dataset: { name: q.name } },
+      h('span', { class: 'q-title' }, lang() === 'zh' ? q.title_zh || q.title : q.title),
+      h('span', { class: 'q-name' }, q.name));
+    btn.addEventListener('click', () => {
+      selected = q.name;
+      for (const b of list.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.name === q.name));
+      textarea.value = q.text;
+      badLine = 0;
+      paint();
+      run();
+    });
+    list.append(h('li', {}, btn));
+  }
+
+  const runBtn = h('button', { type: 'button', id: 'run', onclick: () => run() }, t('query.run'));
+  const dl = (fmt, accept, ext) => h('button', {
+    type: 'button', class: 'secondary', 'data-format': fmt,
+    onclick: async () => {
+      if (!last) return;
+      try {
+        const r = await sparql(last.text, accept);
+        download(`${selected || 'query'}.${ext}`, accept, r.text);
+      } catch (e) { status.textContent = e.message; }
+    },
+  }, t(`dl.${fmt}`));
+  const downloads = h('span', { class: 'toolbar', role: 'group', 'aria-label': t('query.download') },
+    t('query.download') + ':', dl('csv', 'text/csv', 'csv'), dl('tsv', 'text/tab-separated-values', 'tsv'), dl('json', 'application/sparql-results+json', 'json'));
+
+  root.append(
+    h('h1', {}, t('query.title')),
+    h('div', { class: 'query-layout' },
+      h('section', { 'aria-label': t('query.gallery') }, h('h2', {}, t('query.gallery')), list),
+      h('section', {},
+        question,
+        editor,
+        h('div', { class: 'toolbar' }, runBtn, h('span', { id: 'editor-hint', class: 'muted' }, t('query.hint')), permalink, downloads),
+        status,
+        results)));
+
+  textarea.value = initial;
+  paint();
+  showQuestion();
+
+  async function run() {
+    const text = textarea.value;
+    const fromGallery = selected && byName.get(selected)?.text === text;
+    if (!fromGallery) selected = null;
+    setParams({ name: fromGallery ? selected : null, q: fromGallery ? null : text, run: '1' });
+    permalink.href = location.href;
+    showQuestion();
+    status.textContent = t('query.running');
+    runBtn.disabled = true;
+    const started = performance.now();
+    try {
+      const isGraph = /^\s*(?:(?:PREFIX|BASE)[^\n]*\n|#[^\n]*\n|\s)*(CONSTRUCT|DESCRIBE)/i.test(text);
+      if (isGraph) {
+        const r = await sparql(text, 'text/turtle');
+        const ms = Math.round(performance.now() - started);
+        last = { text };
+        status.textContent = t('query.rows', { n: r.text.split('\n').filter((l) => l.trim().endsWith('.')).length, ms });
+        results.replaceChildren(h('pre', { class: 'table-wrap' }, r.text));
+        return;
+      }
+      const r = await sparql(text);
+      const ms = Math.round(performance.now() - started);
+      last = { text };
+      const j = r.json;
+      if (typeof j.boolean === 'boolean') {
+        status.textContent = t('query.rows', { n: 1, ms });
+        results.replaceChildren(h('p', {}, t('query.ask', { v: String(j.boolean) })));
+        return;
+      }
+      const vars = j.head.vars;
+      const rows = j.results.bindings;
+      status.textContent = t('query.rows', { n: rows.length, ms }) + (r.truncated || j.truncated ? ` (${t('query.truncated')})` : '');
+      const iris = [];
+      for (const b of rows.slice(0, 2000)) for (const v of vars) if (b[v] && b[v].type === 'uri') iris.push(b[v].value);
+      await loadLabels(iris);
+      if (!rows.length) { results.replaceChildren(h('p', { class: 'muted' }, t('query.noresults'))); return; }
+      const table = h('table', { id: 'results-table' },
+        h('caption', { class: 'muted', style: 'text-align:left' }, t('query.rows', { n: rows.length, ms })),
+        h('thead', {}, h('tr', {}, vars.map((v) => h('th', { scope: 'col' }, v)))));
+      const body = h('tbody');
+      for (const b of rows.slice(0, 5000)) {
+        body.append(h('tr', {}, vars.map((v) => h('td', {}, cell(b[v])))));
+      }
+      table.append(body);
+      results.replaceChildren(h('div', { class: 'table-wrap' }, table));
+    } catch (e) {
+      const msg = e instanceof QueryError ? e.message : String(e.message || e);
+      const m = msg.match(/(?:line\s*)?(\d+):(\d+)/);
+      badLine = m ? Number(m[1]) : 0;
+      paint();
+      status.textContent = t('query.error');
+      results.replaceChildren(h('div', { class: 'error', role: 'alert', id: 'query-error' },
+        msg, m ? h('div', {}, `→ ${t('query.editor')} ${m[1]}:${m[2]}`) : null));
+    } finally {
+      runBtn.disabled = false;
+    }
+  }
+
+  if (ctx.query.get('run') === '1') await run();
+}
+
+function cell(v) {
+  if (!v) return '';
+  if (v.type === 'uri') {
+    const path = localPath(v.value);
+    const text = label(v.value);
+    return path ? h('a', { href: path + (lang() === 'zh' ? '?lang=zh' : ''), title: v.value }, text)
+      : h('a', { href: v.value, title: v.value, rel: 'noreferrer', target: '_blank' }, text);
+  }
+  if (v.type === 'bnode') return `_:${v.value}`;
+  return v['xml:lang'] ? h('span', { lang: v['xml:lang'] }, v.value) : v.value;
+}
