@@ -17,6 +17,9 @@
 //! - [`gallery`]: the named analyst questions under `queries/`.
 //! - [`generate`]: deterministic synthetic data of any size, in the same CSV format.
 //! - [`server`]: the HTTP SPARQL endpoint (`amity serve`).
+//! - [`network`]: the petgraph view of who is linked to whom (built by SPARQL from the store),
+//!   its metrics (written back as the `metrics` graph by a post-load step), summaries and
+//!   exports; and the Wikidata twin network loaded from `data/wikidata/`.
 //! - [`ui`]: the browser UI served at `/` (embedded assets, resource pages by content
 //!   negotiation, the network layout).
 //! - [`error`]: load errors and the library error type.
@@ -27,6 +30,7 @@ pub mod generate;
 pub mod ingest;
 pub mod mapping;
 pub mod model;
+pub mod network;
 pub mod query;
 pub mod server;
 pub mod store;

@@ -185,7 +185,11 @@ impl AmityStore {
 pub fn build(store: &Store, data: &Path, progress: Progress<'_>) -> Result<LoadSummary> {
     let start = Instant::now();
     let ds = ingest::load_dir_with_progress(data, &mut |d, t| progress("validate", d, t))?;
-    let quads = mapping::dataset_to_quads(&ds);
+    let mut quads = mapping::dataset_to_quads(&ds);
+    // The Wikidata twin network (data/wikidata/, if present) goes to its own named graph.
+    if let Some(crawl) = crate::network::wikidata::load_dir(data)? {
+        quads.extend(crate::network::wikidata::to_quads(&crawl));
+    }
     load_quads(store, quads, progress)?;
     Ok(LoadSummary {
         rows: ds.row_count(),

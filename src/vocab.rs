@@ -23,6 +23,10 @@ pub const WD_NS: &str = "http://www.wikidata.org/entity/";
 pub const ONTOLOGY_GRAPH: &str = "https://w3id.org/amity/graph/ontology";
 /// The named graph for rows taken from a public source rather than a report passage.
 pub const REFERENCE_GRAPH: &str = "https://w3id.org/amity/graph/reference";
+/// The named graph of the Wikidata sister-city network (P190), loaded from `data/wikidata/`.
+pub const WIKIDATA_GRAPH: &str = "https://w3id.org/amity/graph/wikidata-p190";
+/// The named graph of derived network metrics, written after each load.
+pub const METRICS_GRAPH: &str = "https://w3id.org/amity/graph/metrics";
 
 macro_rules! terms {
     ($ns:literal; $($(#[$doc:meta])* $name:ident = $local:literal;)*) => {
@@ -138,6 +142,32 @@ pub mod am {
         PROGRESS_MEASURE = "progressMeasure";
         DOCUMENT_KIND = "documentKind";
         ISSUER = "issuer";
+
+        // The Wikidata twin network (src/network/wikidata.rs).
+        /// An entity of the Wikidata sister-city network.
+        WIKIDATA_PLACE = "WikidataPlace";
+        /// One undirected link of the Wikidata sister-city network.
+        WIKIDATA_TWIN_PAIR = "WikidataTwinPair";
+        LISTED_BY = "listedBy";
+        RECIPROCAL = "reciprocal";
+        STATEMENT_COUNT = "statementCount";
+
+        // Network metrics (src/network/metrics.rs, graph `metrics`).
+        /// A network view with its metrics.
+        NETWORK = "Network";
+        IN_NETWORK = "inNetwork";
+        NODE_COUNT = "nodeCount";
+        EDGE_COUNT = "edgeCount";
+        COMPONENT_COUNT = "componentCount";
+        MODULARITY = "modularity";
+        DEGREE = "degree";
+        PAGERANK = "pagerank";
+        BETWEENNESS = "betweenness";
+        CLOSENESS = "closeness";
+        COMMUNITY = "community";
+        COMPONENT_SIZE = "componentSize";
+        ARTICULATION_POINT = "articulationPoint";
+        BRIDGE_TO = "bridgeTo";
     }
 }
 
@@ -224,6 +254,7 @@ pub mod xsd {
         G_YEAR = "gYear";
         BOOLEAN = "boolean";
         DATE_TIME = "dateTime";
+        DOUBLE = "double";
     }
 }
 
@@ -382,4 +413,5 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX wd: <http://www.wikidata.org/entity/>
 ";

@@ -1,0 +1,315 @@
+//! The Wikidata sister-city network (property P190, 2016 crawl) from `data/wikidata/`, mapped to
+//! its own named graph [`WIKIDATA_GRAPH`](crate::vocab::WIKIDATA_GRAPH).
+//!
+//! `relations.tsv` holds one directed statement a line (`QID<TAB>QID`: the first item lists the
+//! second under P190); `names.tsv` holds `QID<TAB>label`. The statements are **merged into
+//! undirected pairs**, each kept once:
+//! - A→B and B→A become one [`am::WIKIDATA_TWIN_PAIR`] with both sides as `am:listedBy` and
+//!   `am:reciprocal true`; a pair stated on one side only keeps that side as its only
+//!   `am:listedBy` and `am:reciprocal false` (one-sided statements are kept, not dropped).
+//! - Repeated lines are counted in `am:statementCount` and otherwise ignored.
+//! - A line linking an item to itself would be refused as malformed (the 2016 crawl has none).
+//!
+//! Entities keep their Wikidata IRIs (`http://www.wikidata.org/entity/Q…`), typed
+//! [`am::WIKIDATA_PLACE`], so a report place's `am:wikidata` link points straight at its node.
+//! A pair's IRI is `https://w3id.org/amity/id/wd-pair/{QA}-{QB}` with the lower QID first.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+
+use crate::error::{Error, LoadErrors, Pos, Result};
+use crate::vocab::{self, am, dcterms, rdf, rdfs};
+
+/// The folder under `data/` holding the crawl.
+pub const DIR: &str = "wikidata";
+
+/// One undirected pair after merging.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pair {
+    /// Lower QID number.
+    pub a: u64,
+    /// Higher QID number.
+    pub b: u64,
+    /// `a` lists `b`.
+    pub a_lists_b: bool,
+    /// `b` lists `a`.
+    pub b_lists_a: bool,
+    /// Source lines stating the pair, duplicates included.
+    pub statements: u32,
+}
+
+impl Pair {
+    pub fn reciprocal(&self) -> bool {
+        self.a_lists_b && self.b_lists_a
+    }
+}
+
+/// The parsed crawl.
+#[derive(Clone, Debug, Default)]
+pub struct Crawl {
+    /// Labels by QID number.
+    pub names: HashMap<u64, String>,
+    /// Undirected pairs, sorted by `(a, b)`.
+    pub pairs: Vec<Pair>,
+    /// Lines read from `relations.tsv` (non-empty).
+    pub statements: usize,
+    /// Lines repeating an earlier line exactly.
+    pub duplicate_lines: usize,
+}
+
+impl Crawl {
+    /// Pairs stated on one side only.
+    pub fn one_sided(&self) -> usize {
+        self.pairs.iter().filter(|p| !p.reciprocal()).count()
+    }
+
+    /// Distinct entities that take part in a pair.
+    pub fn node_count(&self) -> usize {
+        let mut seen: Vec<u64> = self.pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    }
+}
+
+fn qid(s: &str) -> Option<u64> {
+    let n = s.strip_prefix('Q')?;
+    if n.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+fn read(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn pos(file: &str, line: usize, column: usize, name: &str) -> Pos {
+    Pos {
+        file: file.to_string(),
+        line: line as u64,
+        column,
+        column_name: name.to_string(),
+    }
+}
+
+/// Parses the two TSV texts; `rel_file`/`names_file` name them in errors.
+pub fn parse(relations: &str, names: &str, rel_file: &str, names_file: &str) -> Result<Crawl> {
+    let mut errors = LoadErrors::default();
+    let mut crawl = Crawl::default();
+    for (i, line) in names.lines().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let Some((q, label)) = line.split_once('\t') else {
+            errors.push(pos(names_file, i + 1, 1, "qid"), line, "QID<TAB>label");
+            continue;
+        };
+        match qid(q) {
+            Some(n) if !label.trim().is_empty() => {
+                crawl.names.insert(n, label.to_string());
+            }
+            Some(_) => errors.push(
+                pos(names_file, i + 1, 2, "label"),
+                label,
+                "a non-empty label",
+            ),
+            None => errors.push(
+                pos(names_file, i + 1, 1, "qid"),
+                q,
+                "a Wikidata QID such as Q956",
+            ),
+        }
+    }
+    let mut pairs: BTreeMap<(u64, u64), Pair> = BTreeMap::new();
+    let mut seen_lines: std::collections::HashSet<(u64, u64)> = Default::default();
+    for (i, line) in relations.lines().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() != 2 {
+            errors.push(
+                pos(rel_file, i + 1, fields.len().min(3), ""),
+                line,
+                "exactly two tab-separated QIDs (subject<TAB>twin)",
+            );
+            continue;
+        }
+        let (Some(s), Some(o)) = (qid(fields[0]), qid(fields[1])) else {
+            for (c, (f, name)) in fields.iter().zip(["subject", "twin"]).enumerate() {
+                if qid(f).is_none() {
+                    errors.push(
+                        pos(rel_file, i + 1, c + 1, name),
+                        *f,
+                        "a Wikidata QID such as Q956",
+                    );
+                }
+            }
+            continue;
+        };
+        if s == o {
+            errors.push(
+                pos(rel_file, i + 1, 2, "twin"),
+                fields[1],
+                "a QID other than the subject's (an item cannot be its own twin)",
+            );
+            continue;
+        }
+        crawl.statements += 1;
+        if !seen_lines.insert((s, o)) {
+            crawl.duplicate_lines += 1;
+        }
+        let (a, b) = (s.min(o), s.max(o));
+        let p = pairs.entry((a, b)).or_insert(Pair {
+            a,
+            b,
+            a_lists_b: false,
+            b_lists_a: false,
+            statements: 0,
+        });
+        p.statements += 1;
+        if s == a {
+            p.a_lists_b = true;
+        } else {
+            p.b_lists_a = true;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    crawl.pairs = pairs.into_values().collect();
+    Ok(crawl)
+}
+
+/// Reads `data/wikidata/` if it exists (`None` when the folder or `relations.tsv` is absent).
+pub fn load_dir(data: &Path) -> Result<Option<Crawl>> {
+    let dir = data.join(DIR);
+    let rel = dir.join("relations.tsv");
+    if !rel.is_file() {
+        return Ok(None);
+    }
+    let names_path = dir.join("names.tsv");
+    let names = if names_path.is_file() {
+        read(&names_path)?
+    } else {
+        String::new()
+    };
+    parse(
+        &read(&rel)?,
+        &names,
+        &format!("{DIR}/relations.tsv"),
+        &format!("{DIR}/names.tsv"),
+    )
+    .map(Some)
+}
+
+/// The IRI of a Wikidata entity.
+pub fn entity(q: u64) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}Q{q}", vocab::WD_NS))
+}
+
+/// The IRI of a merged pair.
+pub fn pair_iri(a: u64, b: u64) -> NamedNode {
+    NamedNode::new_unchecked(vocab::resource("wd-pair", &format!("Q{a}-Q{b}")))
+}
+
+/// Maps the crawl to quads in the Wikidata graph.
+pub fn to_quads(crawl: &Crawl) -> Vec<Quad> {
+    let g = GraphName::from(NamedNode::new_unchecked(vocab::WIKIDATA_GRAPH));
+    let mut out = Vec::with_capacity(crawl.pairs.len() * 7 + crawl.names.len() * 2 + 8);
+    let mut add = |s: &NamedNode, p: oxigraph::model::NamedNodeRef<'_>, o: Term| {
+        out.push(Quad::new(
+            NamedOrBlankNode::from(s.clone()),
+            p.into_owned(),
+            o,
+            g.clone(),
+        ));
+    };
+    let graph_node = NamedNode::new_unchecked(vocab::WIKIDATA_GRAPH);
+    add(
+        &graph_node,
+        dcterms::SOURCE,
+        Literal::from(
+            "Wikidata P190 (twinned administrative body), crawl of 2016-09-12 \
+             (L3viathan/sister-cities, commit d3028c2)",
+        )
+        .into(),
+    );
+    add(
+        &graph_node,
+        dcterms::LICENSE,
+        NamedNode::new_unchecked("http://creativecommons.org/publicdomain/zero/1.0/").into(),
+    );
+    let mut nodes: Vec<u64> = crawl.pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+    nodes.extend(crawl.names.keys().copied());
+    nodes.sort_unstable();
+    nodes.dedup();
+    let twinning = NamedNode::new_unchecked(vocab::concept(vocab::schemes::TIE_KIND.0, "twinning"));
+    for &q in &nodes {
+        let s = entity(q);
+        add(&s, rdf::TYPE, am::WIKIDATA_PLACE.into_owned().into());
+        if let Some(label) = crawl.names.get(&q) {
+            add(&s, rdfs::LABEL, Literal::from(label.as_str()).into());
+        }
+    }
+    for p in &crawl.pairs {
+        let s = pair_iri(p.a, p.b);
+        let (ea, eb) = (entity(p.a), entity(p.b));
+        add(&s, rdf::TYPE, am::WIKIDATA_TWIN_PAIR.into_owned().into());
+        add(&s, am::PARTY, ea.clone().into());
+        add(&s, am::PARTY, eb.clone().into());
+        add(&s, am::TIE_KIND, twinning.clone().into());
+        if p.a_lists_b {
+            add(&s, am::LISTED_BY, ea.into());
+        }
+        if p.b_lists_a {
+            add(&s, am::LISTED_BY, eb.into());
+        }
+        add(&s, am::RECIPROCAL, Literal::from(p.reciprocal()).into());
+        add(
+            &s,
+            am::STATEMENT_COUNT,
+            Literal::from(i64::from(p.statements)).into(),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_directions_and_duplicates() {
+        let c = parse("Q1\tQ2\nQ2\tQ1\nQ3\tQ1\nQ3\tQ1\n", "Q1\tA\n", "r", "n").unwrap();
+        assert_eq!(c.pairs.len(), 2);
+        assert_eq!(c.statements, 4);
+        assert_eq!(c.duplicate_lines, 1);
+        assert!(c.pairs[0].reciprocal());
+        assert_eq!(c.pairs[1].statements, 2);
+        assert!(!c.pairs[1].reciprocal());
+        assert!(c.pairs[1].b_lists_a && !c.pairs[1].a_lists_b);
+        assert_eq!(c.one_sided(), 1);
+        assert_eq!(c.node_count(), 3);
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_with_position() {
+        let Err(Error::Data(e)) = parse("Q1\tQ2\nQ1 Q2\nQ1\tX7\nQ4\tQ4\n", "", "r.tsv", "n") else {
+            panic!("expected data errors");
+        };
+        assert_eq!(e.len(), 3);
+        assert_eq!(e.0[0].at.line, 2);
+        assert_eq!(e.0[1].at.line, 3);
+        assert_eq!(e.0[1].at.column, 2);
+        assert_eq!(e.0[1].value, "X7");
+        assert_eq!(e.0[2].at.line, 4);
+    }
+}
