@@ -59,11 +59,39 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Dump the whole store (every named graph, ontology included).
+    /// Summarise the network view: components, degrees, PageRank, betweenness, closeness,
+    /// communities, bridges; or one place (--place); or the shortest path between two (--path).
+    Summary {
+        /// How many entries per ranking.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Print JSON (the same as the HTTP API) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Which network: report (ties, agreements, events of the report) or wikidata (P190).
+        #[arg(long, default_value = "report")]
+        view: String,
+        /// Summarise one place instead: an id (beijing), an IRI or a Wikidata QID (Q956).
+        #[arg(long, conflicts_with = "path")]
+        place: Option<String>,
+        /// The shortest path between two places, every hop explained.
+        #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+        path: Option<Vec<String>>,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Dump the whole store (every named graph, ontology included), or with --network the
+    /// network view as GEXF, GraphML, GeoJSON or DOT.
     Export {
         /// nquads, trig, or turtle (turtle merges all graphs into one).
         #[arg(long, default_value = "nquads")]
         format: String,
+        /// Export the network view instead, in this format: gexf, graphml, geojson or dot.
+        #[arg(long, value_name = "FORMAT")]
+        network: Option<String>,
+        /// Which network to export with --network: report or wikidata.
+        #[arg(long, default_value = "report")]
+        view: String,
         #[command(flatten)]
         source: Source,
         /// Write to this file instead of standard output.
@@ -218,8 +246,75 @@ fn run(cli: Cli) -> Result<()> {
             })
         }
         Command::Serve(args) => serve(*args),
+        Command::Summary {
+            top,
+            json,
+            view,
+            place,
+            path,
+            source,
+        } => {
+            let view = network_view(&view)?;
+            let (store, _) = open(&source, false)?;
+            let store = store.store();
+            use amity::network::summary;
+            let text = match (place, path) {
+                (Some(p), _) => {
+                    let s = summary::place_summary(&store, &p)?;
+                    if json {
+                        to_json(&s)
+                    } else {
+                        serde_json::to_string_pretty(&s).expect("serialisable")
+                    }
+                }
+                (None, Some(p)) => {
+                    let s = summary::path(&store, view, &p[0], &p[1])?;
+                    if json {
+                        to_json(&s)
+                    } else if s.hops.is_empty() {
+                        format!("no path between {} and {}", s.from.label, s.to.label)
+                    } else {
+                        s.hops
+                            .iter()
+                            .map(|h| h.sentence.clone())
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    }
+                }
+                (None, None) => {
+                    let s = summary::network_summary(&store, view, top)?;
+                    if json {
+                        to_json(&s)
+                    } else {
+                        s.to_text()
+                    }
+                }
+            };
+            with_output(None, |w| {
+                writeln!(w, "{}", text.trim_end())?;
+                Ok(())
+            })
+        }
+        Command::Export {
+            format: _,
+            network: Some(network_format),
+            view,
+            source,
+            out,
+        } => {
+            let format = amity::network::export::parse_format(&network_format)?;
+            let view = network_view(&view)?;
+            let (store, _) = open(&source, false)?;
+            let text = amity::network::export::export(&store.store(), view, format)?;
+            with_output(out.as_deref(), |w| {
+                w.write_all(text.as_bytes())?;
+                Ok(())
+            })
+        }
         Command::Export {
             format,
+            network: None,
+            view: _,
             source,
             out,
         } => {
@@ -286,6 +381,7 @@ fn serve(args: ServeArgs) -> Result<()> {
     config.queue_wait = seconds("queue-wait", args.queue_wait)?;
     config.header_read_timeout = seconds("header-timeout", args.header_timeout)?;
     config.service_allowlist = args.service_allowlist.clone();
+    FULL_METRICS.store(true, std::sync::atomic::Ordering::Relaxed);
     let (store, summary) = open(&args.source, false)?;
     if let Some(s) = summary {
         eprintln!(
@@ -313,6 +409,41 @@ fn serve(args: ServeArgs) -> Result<()> {
         );
         amity::server::run(listener, state, amity::server::shutdown_signal()).await?;
         Ok(())
+    })
+}
+
+/// Parses `--view`.
+fn network_view(name: &str) -> Result<amity::network::NetworkName> {
+    amity::network::NetworkName::from_name(name)
+        .ok_or_else(|| Error::Usage(format!("unknown network {name:?}; use report or wikidata")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).expect("summaries serialise")
+}
+
+/// Set by `amity serve`: compute every metric of every network after each load. One-shot
+/// commands leave out betweenness and closeness of networks above
+/// [`ONE_SHOT_ALL_PAIRS_MAX_NODES`] nodes (the Wikidata network), which take seconds.
+static FULL_METRICS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The all-pairs limit of one-shot commands; `AMITY_ALL_PAIRS_MAX_NODES` overrides it.
+const ONE_SHOT_ALL_PAIRS_MAX_NODES: usize = 2_000;
+
+/// The post-load step writing the network metrics graph (`graph/metrics`).
+fn metrics_hook() -> amity::store::PostLoad {
+    let full = FULL_METRICS.load(std::sync::atomic::Ordering::Relaxed);
+    let limit = std::env::var("AMITY_ALL_PAIRS_MAX_NODES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if full {
+            usize::MAX
+        } else {
+            ONE_SHOT_ALL_PAIRS_MAX_NODES
+        });
+    amity::network::metrics_hook_with(amity::network::MetricsOptions {
+        all_pairs_max_nodes: limit,
+        ..Default::default()
     })
 }
 
@@ -353,21 +484,25 @@ fn open(source: &Source, build: bool) -> Result<(AmityStore, Option<LoadSummary>
     match &source.store {
         None => {
             let (s, summary) =
-                AmityStore::in_memory(&data, &mut |stage, d, t| bar.tick(stage, d, t))?;
+                AmityStore::in_memory_with(&data, Some(metrics_hook()), &mut |stage, d, t| {
+                    bar.tick(stage, d, t)
+                })?;
             bar.finish();
             Ok((s, Some(summary)))
         }
         #[cfg(feature = "rocksdb")]
         Some(dir) => {
             if build {
-                let (s, summary) =
-                    AmityStore::load_on_disk(dir, &data, None, &mut |stage, d, t| {
-                        bar.tick(stage, d, t)
-                    })?;
+                let (s, summary) = AmityStore::load_on_disk(
+                    dir,
+                    &data,
+                    Some(metrics_hook()),
+                    &mut |stage, d, t| bar.tick(stage, d, t),
+                )?;
                 bar.finish();
                 Ok((s, Some(summary)))
             } else {
-                Ok((AmityStore::open_on_disk(dir, None)?, None))
+                Ok((AmityStore::open_on_disk(dir, Some(metrics_hook()))?, None))
             }
         }
         #[cfg(not(feature = "rocksdb"))]
