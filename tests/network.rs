@@ -809,3 +809,71 @@ fn anniversaries_fall_due_in_the_year_asked() {
         "{none}"
     );
 }
+
+/// The HTTP routes the server exposes for the network view.
+#[test]
+fn http_api_serves_the_network() {
+    use tower::ServiceExt;
+    let loaded = AmityStore::in_memory(&common::data_dir(), &mut |_, _, _| {})
+        .unwrap()
+        .0;
+    let config = amity::server::Config::new(common::data_dir(), amity::default_queries_dir());
+    let state = amity::server::AppState::new(std::sync::Arc::new(loaded), config).unwrap();
+    let app = amity::server::app(state);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let get = |uri: &str| -> (u16, String, String) {
+        let req = axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        rt.block_on(async {
+            let res = app.clone().oneshot(req).await.unwrap();
+            let status = res.status().as_u16();
+            let ct = res
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            let body = axum::body::to_bytes(res.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, ct, String::from_utf8(body.to_vec()).unwrap())
+        })
+    };
+    let (status, _, body) = get("/api/summary?top=3");
+    assert_eq!(status, 200, "{body}");
+    let s: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(s["top_pagerank"][0]["id"], "beijing");
+    assert_eq!(s["top_pagerank"].as_array().unwrap().len(), 3);
+
+    let (status, _, body) = get("/api/places/beijing");
+    assert_eq!(status, 200, "{body}");
+    let p: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(p["label_zh"], "北京");
+    assert_eq!(p["first_year"], 1994);
+    assert_eq!(get("/api/places/atlantis").0, 404);
+
+    let (status, _, body) = get("/api/path?from=mentougou&to=bottrop");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Mentougou District — signed a memorandum with — Bottrop"));
+    assert_eq!(get("/api/path?from=mentougou").0, 400);
+    assert_eq!(get("/api/summary?network=atlantis").0, 400);
+
+    let (status, ct, body) = get("/api/network.gexf");
+    assert_eq!((status, ct.as_str()), (200, "application/gexf+xml"));
+    assert_eq!(parse_xml(&body).edges, report().net.relation_count());
+    let (status, ct, body) = get("/api/network.graphml");
+    assert_eq!((status, ct.as_str()), (200, "application/graphml+xml"));
+    assert_eq!(parse_xml(&body).nodes, report().net.node_count());
+    let (status, _, body) = get("/api/network.geojson");
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["type"],
+        "FeatureCollection"
+    );
+    let (status, _, body) = get("/api/network.dot");
+    assert_eq!(status, 200);
+    assert!(body.starts_with("graph"));
+}

@@ -15,6 +15,7 @@ pub mod error;
 mod exec;
 mod guard;
 mod negotiate;
+mod network;
 mod params;
 mod queries;
 mod sparql;
@@ -26,7 +27,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderName, Method, Request};
 use axum::routing::{any, get, post};
 use axum::Router;
@@ -39,7 +40,11 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::network::export::NetworkFormat;
 use crate::store::AmityStore;
+
+/// Query parameters of the network file routes.
+type NetParams = axum::extract::Query<std::collections::HashMap<String, String>>;
 
 pub use error::AppError;
 pub use exec::TRUNCATED_HEADER;
@@ -240,6 +245,26 @@ pub fn app(state: AppState) -> Router {
         .route("/queries/{name}", get(queries::run))
         .route("/health", get(admin::health))
         .route("/reload", post(admin::reload))
+        // The network view (src/network): summaries, places, paths, graph files.
+        .route("/api/summary", get(network::summary))
+        .route("/api/places/{id}", get(network::place))
+        .route("/api/path", get(network::path))
+        .route(
+            "/api/network.gexf",
+            get(|s: State<AppState>, q: NetParams| network::file(s.0, NetworkFormat::Gexf, q.0)),
+        )
+        .route(
+            "/api/network.graphml",
+            get(|s: State<AppState>, q: NetParams| network::file(s.0, NetworkFormat::GraphMl, q.0)),
+        )
+        .route(
+            "/api/network.geojson",
+            get(|s: State<AppState>, q: NetParams| network::file(s.0, NetworkFormat::GeoJson, q.0)),
+        )
+        .route(
+            "/api/network.dot",
+            get(|s: State<AppState>, q: NetParams| network::file(s.0, NetworkFormat::Dot, q.0)),
+        )
         .fallback(admin::not_found)
         .with_state(state.clone())
         // Browser UI (src/ui.rs): its own router and state, merged here.
