@@ -18,7 +18,7 @@ export class QueryError extends Error {
   constructor(status, message) { super(message); this.status = status; }
 }
 
-/** Runs a query; resolves to the SPARQL JSON results. */
+/** Runs a query; resolves to `{json}` for SPARQL JSON results, else to `{text}`. */
 export async function sparql(query, accept = 'application/sparql-results+json') {
   const res = await fetch('/sparql', {
     method: 'POST',
@@ -26,7 +26,8 @@ export async function sparql(query, accept = 'application/sparql-results+json') 
     body: new URLSearchParams({ query }),
   });
   if (!res.ok) throw new QueryError(res.status, (await res.text()).trim());
-  return accept.includes('json') ? { json: await res.json(), truncated: res.headers.get('x-amity-truncated') } : { text: await res.text() };
+  const truncated = res.headers.get('x-amity-truncated');
+  return accept === 'application/sparql-results+json' ? { json: await res.json(), truncated } : { text: await res.text(), truncated };
 }
 
 /** Runs a SELECT (with the standard prefixes) and returns rows of plain values. */

@@ -8,7 +8,7 @@
 // times the whole Wikidata network, and fails on any console error, page error, failed request,
 // HTTP error or request leaving 127.0.0.1 (the UI must work offline). Screenshots go to OUTDIR.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -85,6 +85,12 @@ await step('query page: gallery query with a known row', async () => {
   check(/\d+ rows in \d+ ms/.test(status), `row count and time shown: ${status}`);
   check(page.url().includes('name=partners-since') && page.url().includes('run=1'), `permalink in the URL: ${page.url()}`);
   await shot('query');
+  for (const [format, expect] of [['csv', /^partner,/], ['tsv', /^\?partner\t/], ['json', /"bindings"/]]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-format="${format}"]`)]);
+    const text = readFileSync(await download.path(), 'utf8');
+    check(expect.test(text) && text.includes('Hanoi'), `${format} download: ${text.slice(0, 80)}`);
+    check(download.suggestedFilename() === `partners-since.${format}`, `file name ${download.suggestedFilename()}`);
+  }
 });
 
 await step('query page: permalink reproduces the view', async () => {
@@ -143,6 +149,14 @@ await step('place page: facts with sources, link into the report', async () => {
   await page.waitForSelector('.psg.target mark');
   check(page.url().includes('/report/bjfao-2024h1'), 'report page');
   await shot('report');
+});
+
+await step('Wikidata place page', async () => {
+  await page.goto(`${base}/wd/Q956`);
+  await ready('resource');
+  // Wikidata's 2016 label is "Peking"; the report's Beijing links to it.
+  check(/Peking|Beijing/.test(await page.textContent('h1')), `Q956 is Beijing: ${await page.textContent('h1')}`);
+  check(await page.locator('main a[href="/id/place/beijing"]').count() > 0, 'links to the report place');
 });
 
 await step('report page: every fact linked inline', async () => {

@@ -106,7 +106,7 @@ export async function render(root, ctx) {
     },
   }, t(`dl.${fmt}`));
   const downloads = h('span', { class: 'toolbar', role: 'group', 'aria-label': t('query.download') },
-    t('query.download') + ':', dl('csv', 'text/csv', 'csv'), dl('tsv', 'text/tab-separated-values', 'tsv'), dl('json', 'application/sparql-results+json', 'json'));
+    t('query.download') + ':', dl('csv', 'text/csv', 'csv'), dl('tsv', 'text/tab-separated-values', 'tsv'), dl('json', 'application/sparql-results+json;charset=utf-8', 'json'));
 
   root.append(
     h('h1', {}, t('query.title')),

@@ -128,7 +128,8 @@ export async function render(root, ctx) {
     if (seen.has(s) || s === iri) continue;
     seen.add(s);
     const ts = types.get(s) || new Set();
-    const g = groups.find((gr) => ts.has(gr.cls)) || rest;
+    // Places are grouped as "within it" only through am:partOf (not e.g. am:wikidata).
+    const g = groups.find((gr) => ts.has(gr.cls) && (gr.cls !== AM + 'Place' || r.p.value === AM + 'partOf')) || rest;
     g.items.push({ s, p: r.p.value });
   }
   for (const g of [...groups, rest]) {
