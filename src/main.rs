@@ -264,7 +264,7 @@ fn run(cli: Cli) -> Result<()> {
                     if json {
                         to_json(&s)
                     } else {
-                        serde_json::to_string_pretty(&s).expect("serialisable")
+                        s.to_text()
                     }
                 }
                 (None, Some(p)) => {

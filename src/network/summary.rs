@@ -579,3 +579,66 @@ impl NetworkSummary {
         s
     }
 }
+
+impl PlaceSummary {
+    /// Plain-text rendering for the terminal.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} {} ({}, {}) in the {} network",
+            self.label_en,
+            self.label_zh,
+            self.level,
+            self.country.as_deref().unwrap_or("no country"),
+            self.network.as_str()
+        );
+        let _ = writeln!(s, "relations by kind: {:?}", self.degree_by_kind);
+        let names = |v: &[Named]| {
+            v.iter()
+                .map(|n| n.label.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let _ = writeln!(
+            s,
+            "neighbours ({}): {}",
+            self.neighbours.len(),
+            names(&self.neighbours)
+        );
+        let _ = writeln!(
+            s,
+            "partner countries: {}",
+            self.partner_countries.join(", ")
+        );
+        let years = |y: Option<i32>| y.map_or("-".to_string(), |y| y.to_string());
+        let _ = writeln!(
+            s,
+            "first / last year of contact: {} / {}",
+            years(self.first_year),
+            years(self.last_year)
+        );
+        let _ = writeln!(s, "ties: {}", names(&self.ties));
+        let _ = writeln!(s, "agreements: {}", names(&self.agreements));
+        let _ = writeln!(s, "events ({}): {}", self.events.len(), names(&self.events));
+        let m = &self.metrics;
+        let _ = writeln!(
+            s,
+            "degree {}  PageRank {:.6}  betweenness {:.6}  closeness {:.6}  community {}  \
+             component of {}{}",
+            m.degree,
+            m.pagerank,
+            m.betweenness,
+            m.closeness,
+            m.community,
+            m.component_size,
+            if m.articulation_point {
+                "  (articulation point)"
+            } else {
+                ""
+            }
+        );
+        s
+    }
+}
