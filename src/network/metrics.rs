@@ -339,11 +339,11 @@ fn folded_leaves(g: &SimpleGraph) -> (Vec<bool>, Vec<u32>) {
     let n = g.node_count();
     let mut skip = vec![false; n];
     let mut folded = vec![0u32; n];
-    for v in 0..n {
+    for (v, skip_v) in skip.iter_mut().enumerate() {
         if g.degree(v) == 1 {
             let u = g.neighbours(v)[0] as usize;
             if g.degree(u) > 1 {
-                skip[v] = true;
+                *skip_v = true;
                 folded[u] += 1;
             }
         }
