@@ -17,7 +17,8 @@
 //!   not have. `?format=ttl|jsonld|nt|rdf|html` overrides `Accept`.
 //! - `/api/gallery`: the stored questions with their text (for the query page's editor).
 //! - `/api/layout?seed=N`: the merged report + Wikidata network with metrics and a
-//!   deterministic force-directed layout ([`layout`]), computed once per store and seed.
+//!   deterministic force-directed layout ([`layout`]), computed once per store and seed (the
+//!   default seed's in the background as soon as a page of the UI is asked for).
 //!
 //! The router has its own state and no fallback, so the server merges it into its app.
 
@@ -139,9 +140,37 @@ impl Ui {
     }
 }
 
-/// The seed the network page asks for first; its layout is computed in the background as soon
-/// as the router is built, so the page does not wait for it.
+/// The seed the network page asks for first. Its layout is computed in the background as soon
+/// as a browser asks for a page of the UI, so the network page seldom waits for it; servers that
+/// only answer SPARQL never compute it.
 pub const DEFAULT_SEED: u64 = 1;
+
+impl Ui {
+    /// Starts computing the default layout in the background unless it is cached or underway.
+    fn warm(&self) {
+        let store = self.store.store();
+        let known = self
+            .layouts
+            .lock()
+            .expect("layout cache lock")
+            .iter()
+            .any(|(s, seed, _)| Arc::ptr_eq(s, &store) && *seed == DEFAULT_SEED);
+        if known {
+            return;
+        }
+        let ui = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("amity-layout".into())
+            .spawn(move || {
+                if let Err(e) = ui.layout(DEFAULT_SEED) {
+                    tracing::error!("network layout failed: {e}");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!("could not start the layout thread: {e}");
+        }
+    }
+}
 
 /// The UI's routes, with their own state; merge into the server's app.
 pub fn router(store: Arc<AmityStore>) -> Router {
@@ -149,15 +178,6 @@ pub fn router(store: Arc<AmityStore>) -> Router {
         store,
         layouts: Arc::new(Mutex::new(Vec::new())),
     };
-    let warm = ui.clone();
-    std::thread::Builder::new()
-        .name("amity-layout".into())
-        .spawn(move || {
-            if let Err(e) = warm.layout(DEFAULT_SEED) {
-                tracing::error!("network layout failed: {e}");
-            }
-        })
-        .ok();
     Router::new()
         .route("/", get(shell))
         .route("/query", get(shell))
@@ -198,7 +218,8 @@ fn index_of(path: &str) -> Option<usize> {
 }
 
 /// The app shell: every page of the UI starts from it.
-async fn shell(headers: HeaderMap) -> Response {
+async fn shell(State(ui): State<Ui>, headers: HeaderMap) -> Response {
+    ui.warm();
     asset_response(
         index_of("index.html").expect("index.html embedded"),
         &headers,
@@ -465,7 +486,7 @@ async fn resource(
     let vary = (header::VARY, HeaderValue::from_static("Accept"));
     match rep {
         Representation::Html => {
-            let mut r = shell(headers).await;
+            let mut r = shell(State(ui), headers).await;
             if !found {
                 *r.status_mut() = StatusCode::NOT_FOUND;
             }
