@@ -575,8 +575,14 @@ fn stored_query_parameters_cannot_inject() {
 // that each stored query without required parameters runs.
 #[test]
 fn real_gallery_is_listed_and_runs() {
-    let s = start(config());
-    let c = client();
+    // A generous deadline: this checks the gallery, not the deadline, on a shared busy box.
+    let mut cfg = config();
+    cfg.timeout = Duration::from_secs(300);
+    let s = start(cfg);
+    let c = Client::builder()
+        .timeout(Duration::from_secs(300))
+        .build()
+        .unwrap();
     let list: serde_json::Value = c.get(s.url("/queries")).send().unwrap().json().unwrap();
     let queries = list["queries"].as_array().unwrap();
     let files = std::fs::read_dir(amity::default_queries_dir())

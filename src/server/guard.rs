@@ -4,9 +4,10 @@
 //! `{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }` under COUNT or DISTINCT produces billions of
 //! rows from a few reads, so the token alone would leave the worker busy for hours.
 //!
-//! Before evaluation every multi-pattern BGP and every join is wrapped in
-//! `FILTER(<alive>(BOUND(?v), ...))`, naming the variables of both sides so the optimizer keeps
-//! it above the join. The filter is always true; when the request's token is cancelled the
+//! Before evaluation the input of every blocking operator (GROUP, ORDER BY, DISTINCT, the
+//! built side of MINUS, EXISTS) and of the projection is wrapped in
+//! `FILTER(<alive>(BOUND(?v), ...))`, naming every variable in scope so the optimizer keeps it
+//! above the joins. The filter is always true; when the request's token is cancelled the
 //! function unwinds the worker with a [`Stopped`] payload, which [`catch`] turns back into a
 //! deadline error. Every row a join produces thus passes a cancellation check.
 
@@ -129,35 +130,35 @@ fn b(p: GraphPattern) -> Box<GraphPattern> {
     Box::new(guard(p))
 }
 
+/// Rows reach blocking consumers (aggregates, ORDER BY, DISTINCT, the built side of MINUS,
+/// EXISTS) and the final projection through a check. Joins and BGPs themselves are
+/// left alone so the optimizer still reorders them and pushes the query's own filters down.
 fn guard(pattern: GraphPattern) -> GraphPattern {
     match pattern {
-        GraphPattern::Bgp { patterns } if patterns.len() > 1 => {
-            checked(GraphPattern::Bgp { patterns })
-        }
-        GraphPattern::Join { left, right } => checked(GraphPattern::Join {
+        GraphPattern::Join { left, right } => GraphPattern::Join {
             left: b(*left),
             right: b(*right),
-        }),
+        },
         GraphPattern::LeftJoin {
             left,
             right,
             expression,
-        } => checked(GraphPattern::LeftJoin {
+        } => GraphPattern::LeftJoin {
             left: b(*left),
             right: b(*right),
             expression: expression.map(guard_expr),
-        }),
-        GraphPattern::Lateral { left, right } => checked(GraphPattern::Lateral {
+        },
+        GraphPattern::Lateral { left, right } => GraphPattern::Lateral {
             left: b(*left),
             right: b(*right),
-        }),
+        },
         GraphPattern::Union { left, right } => GraphPattern::Union {
             left: b(*left),
             right: b(*right),
         },
         GraphPattern::Minus { left, right } => GraphPattern::Minus {
             left: b(*left),
-            right: b(*right),
+            right: Box::new(checked(guard(*right))),
         },
         GraphPattern::Filter { expr, inner } => GraphPattern::Filter {
             expr: guard_expr(expr),
@@ -177,14 +178,16 @@ fn guard(pattern: GraphPattern) -> GraphPattern {
             expression: guard_expr(expression),
         },
         GraphPattern::OrderBy { inner, expression } => GraphPattern::OrderBy {
-            inner: b(*inner),
+            inner: Box::new(checked(guard(*inner))),
             expression,
         },
         GraphPattern::Project { inner, variables } => GraphPattern::Project {
-            inner: b(*inner),
+            inner: Box::new(checked(guard(*inner))),
             variables,
         },
-        GraphPattern::Distinct { inner } => GraphPattern::Distinct { inner: b(*inner) },
+        GraphPattern::Distinct { inner } => GraphPattern::Distinct {
+            inner: Box::new(checked(guard(*inner))),
+        },
         GraphPattern::Reduced { inner } => GraphPattern::Reduced { inner: b(*inner) },
         GraphPattern::Slice {
             inner,
@@ -200,18 +203,9 @@ fn guard(pattern: GraphPattern) -> GraphPattern {
             variables,
             aggregates,
         } => GraphPattern::Group {
-            inner: b(*inner),
+            inner: Box::new(checked(guard(*inner))),
             variables,
             aggregates,
-        },
-        GraphPattern::Service {
-            name,
-            inner,
-            silent,
-        } => GraphPattern::Service {
-            name,
-            inner,
-            silent,
         },
         other => other,
     }
@@ -220,7 +214,7 @@ fn guard(pattern: GraphPattern) -> GraphPattern {
 /// EXISTS / NOT EXISTS hold patterns too.
 fn guard_expr(e: Expression) -> Expression {
     match e {
-        Expression::Exists(p) => Expression::Exists(b(*p)),
+        Expression::Exists(p) => Expression::Exists(Box::new(checked(guard(*p)))),
         Expression::Not(a) => Expression::Not(Box::new(guard_expr(*a))),
         Expression::And(a, c) => {
             Expression::And(Box::new(guard_expr(*a)), Box::new(guard_expr(*c)))
