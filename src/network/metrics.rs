@@ -236,6 +236,8 @@ struct Bfs {
     delta: Vec<f64>,
     /// Visit order (also the FIFO queue: `order[head..]` is still to expand).
     order: Vec<u32>,
+    /// Edges `(v, w)` of the shortest-path DAG (`dist[w] = dist[v] + 1`), in discovery order.
+    dag: Vec<(u32, u32)>,
 }
 
 impl Bfs {
@@ -245,11 +247,36 @@ impl Bfs {
             sigma: vec![0.0; n],
             delta: vec![0.0; n],
             order: Vec::with_capacity(n),
+            dag: Vec::new(),
         }
     }
 
-    /// Distances and shortest-path counts from `s`; `order` lists the reached nodes by distance.
-    fn run(&mut self, g: &SimpleGraph, s: usize) {
+    /// As [`Bfs::run`], also recording the shortest-path DAG in `dag`.
+    fn run_with_dag(&mut self, g: &SimpleGraph, s: usize) {
+        self.reset(s);
+        self.dag.clear();
+        let mut head = 0;
+        while head < self.order.len() {
+            let v = self.order[head] as usize;
+            head += 1;
+            let dv = self.dist[v];
+            let sv = self.sigma[v];
+            for &w in g.neighbours(v) {
+                let wi = w as usize;
+                if self.dist[wi] < 0 {
+                    self.dist[wi] = dv + 1;
+                    self.order.push(w);
+                }
+                if self.dist[wi] == dv + 1 {
+                    self.sigma[wi] += sv;
+                    self.dag.push((v as u32, w));
+                }
+            }
+        }
+    }
+
+    /// Clears what the last search touched and starts one from `s`.
+    fn reset(&mut self, s: usize) {
         for &v in &self.order {
             let v = v as usize;
             self.dist[v] = -1;
@@ -260,6 +287,11 @@ impl Bfs {
         self.dist[s] = 0;
         self.sigma[s] = 1.0;
         self.order.push(s as u32);
+    }
+
+    /// Distances and shortest-path counts from `s`; `order` lists the reached nodes by distance.
+    fn run(&mut self, g: &SimpleGraph, s: usize) {
+        self.reset(s);
         let mut head = 0;
         while head < self.order.len() {
             let v = self.order[head] as usize;
@@ -294,22 +326,17 @@ pub fn betweenness(g: &SimpleGraph) -> Vec<f64> {
             if skip[s] {
                 return;
             }
-            bfs.run(g, s);
+            bfs.run_with_dag(g, s);
+            // Dependencies flow back along the shortest-path DAG, latest edges first: an edge
+            // (v, w) is recorded after every edge into v and before every edge out of w.
+            for &(v, w) in bfs.dag.iter().rev() {
+                let (v, w) = (v as usize, w as usize);
+                bfs.delta[v] += bfs.sigma[v] / bfs.sigma[w] * (1.0 + bfs.delta[w]);
+            }
             // The folded leaves of `s` see every other node through `s`: the same dependencies.
             let weight = 1.0 + folded[s] as f64;
-            for &w in bfs.order.iter().rev() {
-                let w = w as usize;
-                let dw = bfs.dist[w];
-                let coeff = (1.0 + bfs.delta[w]) / bfs.sigma[w];
-                for &v in g.neighbours(w) {
-                    let v = v as usize;
-                    if bfs.dist[v] == dw - 1 {
-                        bfs.delta[v] += bfs.sigma[v] * coeff;
-                    }
-                }
-                if w != s {
-                    bc[w] += weight * bfs.delta[w];
-                }
+            for &w in &bfs.order[1..] {
+                bc[w as usize] += weight * bfs.delta[w as usize];
             }
             // And each of them reaches the other `r - 2` nodes only through `s`.
             if folded[s] > 0 {
