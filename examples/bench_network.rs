@@ -4,7 +4,8 @@
 //! `cargo run --release --example bench_network -- [EDGES.tsv] [--repeat N]`
 //!
 //! Prints one JSON object: node and edge counts, the best wall-clock time (seconds) of each
-//! metric over the repeats, its CPU time (all threads, from /proc), the top-10 nodes (QIDs) by PageRank and betweenness, and the communities.
+//! metric over the repeats, its CPU time (all threads, from /proc), the top-10 nodes (QIDs) by
+//! PageRank, betweenness and closeness, and the communities.
 
 use std::collections::HashMap;
 use std::time::Instant;
