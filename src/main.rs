@@ -183,9 +183,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Load { source } => {
             let summary = if source.store.is_some() {
-                open(&source, true)?.1
+                open(&source, true, MetricsScope::Kept)?.1
             } else {
-                open(&source, false)?.1
+                open(&source, false, MetricsScope::OneShot)?.1
             };
             if let Some(s) = summary {
                 eprintln!(
@@ -238,7 +238,7 @@ fn run(cli: Cli) -> Result<()> {
                 })?,
                 None => query::default_format(query::result_kind(&parsed)),
             };
-            let (store, _) = open(&source, false)?;
+            let (store, _) = open(&source, false, MetricsScope::OneShot)?;
             let store = store.store();
             let results = query::evaluate(&store, parsed, &opts)?;
             with_output(out.as_deref(), |w| {
@@ -255,7 +255,7 @@ fn run(cli: Cli) -> Result<()> {
             source,
         } => {
             let view = network_view(&view)?;
-            let (store, _) = open(&source, false)?;
+            let (store, _) = open(&source, false, MetricsScope::OneShot)?;
             let store = store.store();
             use amity::network::summary;
             let text = match (place, path) {
@@ -304,7 +304,7 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let format = amity::network::export::parse_format(&network_format)?;
             let view = network_view(&view)?;
-            let (store, _) = open(&source, false)?;
+            let (store, _) = open(&source, false, MetricsScope::OneShot)?;
             let text = amity::network::export::export(&store.store(), view, format)?;
             with_output(out.as_deref(), |w| {
                 w.write_all(text.as_bytes())?;
@@ -328,7 +328,7 @@ fn run(cli: Cli) -> Result<()> {
                     )))
                 }
             };
-            let (store, _) = open(&source, false)?;
+            let (store, _) = open(&source, false, MetricsScope::OneShot)?;
             let store = store.store();
             with_output(out.as_deref(), |w| {
                 let mut ser = RdfSerializer::from_format(format).for_writer(w);
@@ -381,8 +381,7 @@ fn serve(args: ServeArgs) -> Result<()> {
     config.queue_wait = seconds("queue-wait", args.queue_wait)?;
     config.header_read_timeout = seconds("header-timeout", args.header_timeout)?;
     config.service_allowlist = args.service_allowlist.clone();
-    FULL_METRICS.store(true, std::sync::atomic::Ordering::Relaxed);
-    let (store, summary) = open(&args.source, false)?;
+    let (store, summary) = open(&args.source, false, MetricsScope::Kept)?;
     if let Some(s) = summary {
         eprintln!(
             "loaded {} rows as {} quads in {:.2?}",
@@ -422,24 +421,31 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("summaries serialise")
 }
 
-/// Set by `amity serve`: compute every metric of every network after each load. One-shot
-/// commands leave out betweenness and closeness of networks above
-/// [`ONE_SHOT_ALL_PAIRS_MAX_NODES`] nodes (the Wikidata network), which take seconds.
-static FULL_METRICS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// How much of the network metrics a command computes after it loads data/.
+#[derive(Clone, Copy)]
+enum MetricsScope {
+    /// One-shot commands (query, export, summary, load in memory): betweenness and closeness
+    /// only for networks up to [`ONE_SHOT_ALL_PAIRS_MAX_NODES`] nodes.
+    OneShot,
+    /// Stores that live on (serve, load --store): betweenness and closeness up to
+    /// [`KEPT_ALL_PAIRS_MAX_NODES`] nodes (the Wikidata network's 10,055 take a few seconds);
+    /// larger networks (synthetic data at scale) get PageRank, communities and components only,
+    /// since all-pairs metrics grow as nodes × edges.
+    Kept,
+}
 
-/// The all-pairs limit of one-shot commands; `AMITY_ALL_PAIRS_MAX_NODES` overrides it.
 const ONE_SHOT_ALL_PAIRS_MAX_NODES: usize = 2_000;
+const KEPT_ALL_PAIRS_MAX_NODES: usize = 25_000;
 
-/// The post-load step writing the network metrics graph (`graph/metrics`).
-fn metrics_hook() -> amity::store::PostLoad {
-    let full = FULL_METRICS.load(std::sync::atomic::Ordering::Relaxed);
+/// The post-load step writing the network metrics graph (`graph/metrics`);
+/// `AMITY_ALL_PAIRS_MAX_NODES` overrides the all-pairs limit.
+fn metrics_hook(scope: MetricsScope) -> amity::store::PostLoad {
     let limit = std::env::var("AMITY_ALL_PAIRS_MAX_NODES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(if full {
-            usize::MAX
-        } else {
-            ONE_SHOT_ALL_PAIRS_MAX_NODES
+        .unwrap_or(match scope {
+            MetricsScope::OneShot => ONE_SHOT_ALL_PAIRS_MAX_NODES,
+            MetricsScope::Kept => KEPT_ALL_PAIRS_MAX_NODES,
         });
     amity::network::metrics_hook_with(amity::network::MetricsOptions {
         all_pairs_max_nodes: limit,
@@ -478,13 +484,17 @@ fn query_text(arg: &str) -> Result<(String, Option<amity::gallery::StoredQuery>)
 
 /// Opens the store the flags name: builds it from data/ (in memory, or on disk when `build`),
 /// or opens an existing on-disk store.
-fn open(source: &Source, build: bool) -> Result<(AmityStore, Option<LoadSummary>)> {
+fn open(
+    source: &Source,
+    build: bool,
+    scope: MetricsScope,
+) -> Result<(AmityStore, Option<LoadSummary>)> {
     let data = source.data_dir();
     let mut bar = LazyBar::new();
     match &source.store {
         None => {
             let (s, summary) =
-                AmityStore::in_memory_with(&data, Some(metrics_hook()), &mut |stage, d, t| {
+                AmityStore::in_memory_with(&data, Some(metrics_hook(scope)), &mut |stage, d, t| {
                     bar.tick(stage, d, t)
                 })?;
             bar.finish();
@@ -496,13 +506,13 @@ fn open(source: &Source, build: bool) -> Result<(AmityStore, Option<LoadSummary>
                 let (s, summary) = AmityStore::load_on_disk(
                     dir,
                     &data,
-                    Some(metrics_hook()),
+                    Some(metrics_hook(scope)),
                     &mut |stage, d, t| bar.tick(stage, d, t),
                 )?;
                 bar.finish();
                 Ok((s, Some(summary)))
             } else {
-                Ok((AmityStore::open_on_disk(dir, Some(metrics_hook()))?, None))
+                Ok((AmityStore::open_on_disk(dir, Some(metrics_hook(scope)))?, None))
             }
         }
         #[cfg(not(feature = "rocksdb"))]
