@@ -355,6 +355,8 @@ fn serve(args: ServeArgs) -> Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only on a terminal, so a log file or journal stays plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let seconds = |name: &str, v: f64| {
         if v.is_finite() && v > 0.0 {
