@@ -938,13 +938,13 @@ impl RowCx<'_> {
         let lon = self.decimal("lon", -180.0, 180.0, "a longitude in decimal degrees");
         let coord_source = self.opt("coord_source");
         let level = level.and_then(|l| Level::parse(&l));
-        if level.is_some_and(|l| l != Level::Site) {
+        if level.is_some() {
             for (c, v) in [("lat", &lat), ("lon", &lon)] {
                 if v.is_none() && self.get(c).is_empty() {
                     self.err(
                         c,
                         "",
-                        format!("a coordinate (required for level {level_raw})"),
+                        format!("a coordinate (every place has one; level {level_raw})"),
                     );
                 }
             }
