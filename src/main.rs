@@ -495,10 +495,11 @@ fn open(
     let mut bar = LazyBar::new();
     match &source.store {
         None => {
-            let (s, summary) =
-                AmityStore::in_memory_with(&data, Some(metrics_hook(scope)), &mut |stage, d, t| {
-                    bar.tick(stage, d, t)
-                })?;
+            let (s, summary) = AmityStore::in_memory_with(
+                &data,
+                Some(metrics_hook(scope)),
+                &mut |stage, d, t| bar.tick(stage, d, t),
+            )?;
             bar.finish();
             Ok((s, Some(summary)))
         }
@@ -514,7 +515,10 @@ fn open(
                 bar.finish();
                 Ok((s, Some(summary)))
             } else {
-                Ok((AmityStore::open_on_disk(dir, Some(metrics_hook(scope)))?, None))
+                Ok((
+                    AmityStore::open_on_disk(dir, Some(metrics_hook(scope)))?,
+                    None,
+                ))
             }
         }
         #[cfg(not(feature = "rocksdb"))]
