@@ -22,6 +22,7 @@
 //!   exports; and the Wikidata twin network loaded from `data/wikidata/`.
 //! - [`ui`]: the browser UI served at `/` (embedded assets, resource pages by content
 //!   negotiation, the network layout).
+//! - [`rng`]: the seeded generator shared by the data generator and the layout.
 //! - [`error`]: load errors and the library error type.
 
 pub mod error;
@@ -32,6 +33,7 @@ pub mod mapping;
 pub mod model;
 pub mod network;
 pub mod query;
+pub mod rng;
 pub mod server;
 pub mod store;
 pub mod ui;

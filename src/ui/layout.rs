@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::network::graph::{self, EdgeKind};
 use crate::network::metrics::{self, SimpleGraph};
+use crate::rng::SplitMix64;
 
 /// The network page's JSON (`GET /api/layout`). Edges are column arrays to keep 17,000 of them
 /// small; node positions are in layout units (the page fits them to the screen).
@@ -242,24 +243,6 @@ pub fn iterations_for(n: usize) -> usize {
     }
 }
 
-/// SplitMix64: a tiny, well-mixed, seedable generator.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32
-    }
-}
-
 /// The connected component of every node (union–find; a component is named by its root).
 fn components(n: usize, edges: &[(u32, u32)]) -> Vec<usize> {
     let mut parent: Vec<usize> = (0..n).collect();
@@ -428,8 +411,8 @@ pub fn force_layout(n: usize, edges: &[(u32, u32)], seed: u64, iterations: usize
     let mut rng = SplitMix64(seed);
     for p in pos.iter_mut() {
         // Uniform in a disc.
-        let r = radius * rng.unit().sqrt();
-        let a = rng.unit() * std::f32::consts::TAU;
+        let r = radius * rng.unit_f32().sqrt();
+        let a = rng.unit_f32() * std::f32::consts::TAU;
         *p = [r * a.cos(), r * a.sin()];
     }
     let theta2 = 1.44f32;
