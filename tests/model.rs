@@ -357,14 +357,19 @@ fn export_reimport_round_trips() {
 }
 
 /// The CLI's export and load work end to end from the built binary.
-#[test]
-fn cli_export_and_query_from_a_fresh_checkout() {
-    let bin = env!("CARGO_BIN_EXE_amity");
-    let out = std::process::Command::new(bin)
-        .args(["export", "--format", "nquads", "--data"])
+/// Runs the built `amity` binary with `args` and `--data data/`.
+fn amity(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_amity"))
+        .args(args)
+        .arg("--data")
         .arg(data_dir())
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn cli_export_and_query_from_a_fresh_checkout() {
+    let out = amity(&["export", "--format", "nquads"]);
     assert!(
         out.status.success(),
         "{}",
@@ -372,17 +377,12 @@ fn cli_export_and_query_from_a_fresh_checkout() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().count() > 2000);
-    let out = std::process::Command::new(bin)
-        .args([
-            "query",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/amity/ns#Task> }",
-            "--format",
-            "csv",
-            "--data",
-        ])
-        .arg(data_dir())
-        .output()
-        .unwrap();
+    let out = amity(&[
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/amity/ns#Task> }",
+        "--format",
+        "csv",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -393,11 +393,7 @@ fn cli_export_and_query_from_a_fresh_checkout() {
         "n\n7\n"
     );
     // A syntax error is reported with its position and a failing exit code.
-    let out = std::process::Command::new(bin)
-        .args(["query", "SELECT ?x WHERE { ?x ", "--data"])
-        .arg(data_dir())
-        .output()
-        .unwrap();
+    let out = amity(&["query", "SELECT ?x WHERE { ?x "]);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("error"),
