@@ -25,6 +25,7 @@
 //! - [`rng`]: the seeded generator shared by the data generator and the layout.
 //! - [`error`]: load errors and the library error type.
 
+pub mod alloc;
 pub mod error;
 pub mod gallery;
 pub mod generate;

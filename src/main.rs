@@ -10,6 +10,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 
 use amity::query::{self, Format};
+
+/// Counts each thread's heap so the endpoint can enforce its per-query memory budget.
+#[global_allocator]
+static ALLOC: amity::alloc::Counting<std::alloc::System> =
+    amity::alloc::Counting(std::alloc::System);
 use amity::store::{AmityStore, LoadSummary};
 use amity::{Error, Result};
 
@@ -122,6 +127,10 @@ struct ServeArgs {
     /// X-Amity-Truncated header (and a "truncated" field in SPARQL JSON).
     #[arg(long, default_value_t = 10_000)]
     max_rows: usize,
+    /// Working memory one query may hold, in MiB; a query holding more (a cross product
+    /// feeding ORDER BY, say) is stopped with 503. 0 turns the budget off.
+    #[arg(long, default_value_t = 1024, value_name = "MIB")]
+    max_query_memory: u64,
     /// Largest request body in bytes; larger requests get 413.
     #[arg(long, default_value_t = 1024 * 1024, value_name = "BYTES")]
     max_body: usize,
@@ -376,6 +385,7 @@ fn serve(args: ServeArgs) -> Result<()> {
     config.update_token = args.update_token.clone().filter(|t| !t.is_empty());
     config.timeout = seconds("timeout", args.timeout)?;
     config.max_rows = args.max_rows;
+    config.max_query_memory = (args.max_query_memory > 0).then(|| args.max_query_memory << 20);
     config.max_body = args.max_body;
     if let Some(n) = args.max_concurrent {
         config.max_concurrent = n.max(1);

@@ -10,6 +10,11 @@ use endpoint::{client, config, raw, start, Server};
 use reqwest::blocking::Client;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 
+// The same counting allocator as the `amity` binary, so the per-query memory budget applies.
+#[global_allocator]
+static ALLOC: amity::alloc::Counting<std::alloc::System> =
+    amity::alloc::Counting(std::alloc::System);
+
 const COUNT_ALL: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
 const EXPLOSIVE: &str =
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
@@ -458,7 +463,7 @@ fn explosive_query_is_cut_at_the_deadline() {
 #[test]
 fn full_pool_gives_503_with_retry_after() {
     let mut cfg = config();
-    cfg.timeout = Duration::from_secs(2);
+    cfg.timeout = Duration::from_secs(4);
     cfg.max_concurrent = 2;
     cfg.queue_wait = Duration::from_millis(200);
     let s = start(cfg);
@@ -489,6 +494,87 @@ fn full_pool_gives_503_with_retry_after() {
     for b in bombs {
         assert_eq!(b.join().unwrap(), 503);
     }
+}
+
+/// Posts `query` and returns the status and body.
+fn post_query(url: String, query: &str) -> (u16, String) {
+    let r = client()
+        .post(url)
+        .header(CONTENT_TYPE, "application/sparql-query")
+        .body(query.to_string())
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.text().unwrap())
+}
+
+/// Waits until no evaluation runs; fails if one keeps its worker.
+fn wait_idle(s: &Server) {
+    let freed = Instant::now();
+    while s.state.in_flight() > 0 {
+        assert!(
+            freed.elapsed() < Duration::from_secs(30),
+            "a stopped evaluation kept its worker"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// Proves the deadline bites wherever a cross product can pile rows up, not only under
+// COUNT: inside OPTIONAL, MINUS, NOT EXISTS, between group patterns, under DISTINCT and
+// ORDER BY, and on a join of a shared variable. Every one is answered 503 and frees its
+// worker. (Without the per-row checks some of these ran for hours.)
+#[test]
+fn every_explosive_shape_is_stopped() {
+    const SHAPES: [&str; 7] = [
+        "SELECT * WHERE { ?a ?b ?c OPTIONAL { ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } } ORDER BY ?a",
+        "SELECT (COUNT(*) AS ?n) WHERE { {?a ?b ?c} {?d ?e ?f} {?g ?h ?i} {?j ?k ?l} }",
+        "SELECT * WHERE { ?a ?b ?c MINUS { ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } }",
+        "SELECT * WHERE { ?a ?b ?c FILTER NOT EXISTS { ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } }",
+        "SELECT DISTINCT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?c . ?d ?p ?f . ?g ?p ?i . ?j ?p ?l }",
+    ];
+    let mut cfg = config();
+    cfg.timeout = Duration::from_secs(3);
+    cfg.max_concurrent = SHAPES.len();
+    cfg.queue_wait = Duration::from_secs(30);
+    // Large enough that the deadline, not the budget, is what stops these here.
+    cfg.max_query_memory = Some(16 << 30);
+    let s = start(cfg);
+    let bombs: Vec<_> = SHAPES
+        .iter()
+        .map(|q| {
+            let url = s.url("/sparql");
+            std::thread::spawn(move || (q, post_query(url, q)))
+        })
+        .collect();
+    for b in bombs {
+        let (q, (status, text)) = b.join().unwrap();
+        assert_eq!(status, 503, "{q}: {text}");
+        assert!(text.contains("deadline"), "{q}: {text}");
+    }
+    wait_idle(&s);
+}
+
+// Proves the per-query memory budget: a cross product feeding ORDER BY is stopped once its
+// worker holds more than the budget, long before the deadline, with a 503 that says so; the
+// pool is free afterwards and ordinary queries still answer.
+#[test]
+fn memory_budget_stops_a_query_that_piles_up_rows() {
+    assert!(amity::alloc::installed());
+    let mut cfg = config();
+    cfg.timeout = Duration::from_secs(600);
+    cfg.max_query_memory = Some(64 << 20);
+    let s = start(cfg);
+    let (status, text) = post_query(
+        s.url("/sparql"),
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a",
+    );
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("64 MiB of working memory"), "{text}");
+    wait_idle(&s);
+    let c = client();
+    assert!(count_all(&c, &s) > 1000);
 }
 
 fn injection_gallery() -> tempfile::TempDir {

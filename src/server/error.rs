@@ -38,6 +38,8 @@ pub enum AppError {
     BadGateway(String),
     /// 503: the evaluation passed its deadline and was stopped.
     Deadline(Duration),
+    /// 503: the evaluation held more working memory than its budget (bytes) and was stopped.
+    OverMemory(u64),
     /// 503 with `Retry-After`: every evaluation slot stayed busy for the whole queue wait.
     Busy { retry_after: Duration },
     /// 500: a bug or a storage failure; the detail is logged, not sent.
@@ -63,7 +65,9 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadGateway(_) => StatusCode::BAD_GATEWAY,
-            AppError::Deadline(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Deadline(_) | AppError::OverMemory(_) | AppError::Busy { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +95,11 @@ impl AppError {
                 "the query ran past its {} s deadline and was stopped; make it more selective \
                  (LIMIT, fewer unbound patterns, no cross products)",
                 d.as_secs_f64()
+            ),
+            AppError::OverMemory(budget) => format!(
+                "the query needed more than {} MiB of working memory and was stopped; make it \
+                 more selective (LIMIT, fewer unbound patterns, no cross products)",
+                budget / (1024 * 1024)
             ),
             AppError::Busy { retry_after } => format!(
                 "every evaluation slot is busy; retry in {} s",

@@ -271,12 +271,18 @@ pub struct QueryJob {
     pub services: Vec<NamedNode>,
     pub format: Format,
     pub max_rows: usize,
+    pub max_memory: Option<u64>,
 }
 
-fn evaluator(token: &CancellationToken, services: &[NamedNode]) -> SparqlEvaluator {
+fn evaluator(
+    token: &CancellationToken,
+    services: &[NamedNode],
+    max_memory: Option<u64>,
+) -> SparqlEvaluator {
     let mut evaluator = super::guard::install(
         SparqlEvaluator::new().with_cancellation_token(token.clone()),
         token,
+        max_memory,
     );
     for s in services {
         evaluator = evaluator.with_service_handler(s.clone(), OfflineService(s.clone()));
@@ -307,7 +313,7 @@ fn query_inner(
     token: &CancellationToken,
 ) -> Result<Output, AppError> {
     let query = super::guard::guard_query(job.query);
-    let mut prepared = evaluator(token, &job.services).for_query(query);
+    let mut prepared = evaluator(token, &job.services, job.max_memory).for_query(query);
     let dataset = prepared.dataset_mut();
     if !job.default_graphs.is_empty() || !job.named_graphs.is_empty() {
         dataset.set_default_graph(
@@ -360,6 +366,7 @@ fn mark_json_truncated(body: &mut Vec<u8>, cap: usize) {
 /// An update ready to run on a worker.
 pub struct UpdateJob {
     pub update: Update,
+    pub max_memory: Option<u64>,
     pub using_graphs: Vec<NamedNode>,
     pub using_named_graphs: Vec<NamedNode>,
     pub services: Vec<NamedNode>,
@@ -396,7 +403,7 @@ pub fn run_update(
 }
 
 fn update_inner(store: &Store, job: UpdateJob, token: &CancellationToken) -> Result<(), AppError> {
-    let mut prepared = evaluator(token, &job.services).for_update(job.update);
+    let mut prepared = evaluator(token, &job.services, job.max_memory).for_update(job.update);
     if !job.using_graphs.is_empty() || !job.using_named_graphs.is_empty() {
         let default: Vec<GraphName> = job.using_graphs.into_iter().map(Into::into).collect();
         let named: Vec<NamedOrBlankNode> =

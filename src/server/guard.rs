@@ -1,15 +1,17 @@
 //! Makes deadlines bite inside joins.
 //!
 //! oxigraph checks its cancellation token only when it reads the store. A cross product such as
-//! `{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }` under COUNT or DISTINCT produces billions of
-//! rows from a few reads, so the token alone would leave the worker busy for hours.
+//! `{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }` produces N⁴ rows from 4·N reads: after the
+//! last read the token is never looked at again, and the worker stays busy (and allocating)
+//! for hours.
 //!
-//! Before evaluation the input of every blocking operator (GROUP, ORDER BY, DISTINCT, the
-//! built side of MINUS, EXISTS) and of the projection is wrapped in
-//! `FILTER(<alive>(BOUND(?v), ...))`, naming every variable in scope so the optimizer keeps it
-//! above the joins. The filter is always true; when the request's token is cancelled the
-//! function unwinds the worker with a [`Stopped`] payload, which [`catch`] turns back into a
-//! deadline error. Every row a join produces thus passes a cancellation check.
+//! Before evaluation, rows are routed through `FILTER(<alive>(COALESCE(isIRI(?a), …, true)))`
+//! wherever they can pile up: the inputs of blocking operators (GROUP, ORDER BY, DISTINCT, the
+//! built sides of MINUS and OPTIONAL, EXISTS), the projection, and both the parts and the
+//! output of every cross product (a basic graph pattern is split into its connected parts for
+//! this). The filter is always true; when the request's token is cancelled the function
+//! unwinds the worker with a [`Stopped`] payload, which [`catch`] turns back into a deadline
+//! error.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
@@ -17,7 +19,7 @@ use std::sync::Once;
 use oxigraph::model::{Literal, NamedNode, Term};
 use oxigraph::sparql::{CancellationToken, SparqlEvaluator};
 use spargebra::algebra::{Expression, Function, GraphPattern};
-use spargebra::term::Variable;
+use spargebra::term::{NamedNodePattern, TermPattern, TriplePattern, Variable};
 use spargebra::Query;
 
 use super::error::AppError;
@@ -25,28 +27,51 @@ use super::error::AppError;
 const ALIVE: &str = "urn:amity:internal:alive";
 
 /// Panic payload of a stopped evaluation.
-struct Stopped;
+enum Stopped {
+    /// The token was cancelled (deadline or client gone).
+    Cancelled,
+    /// The worker thread holds more than this many bytes more than when it started.
+    Memory(u64),
+}
 
-/// Registers the check function on `evaluator`.
-pub fn install(evaluator: SparqlEvaluator, token: &CancellationToken) -> SparqlEvaluator {
+/// Registers the check function on `evaluator`: it stops the evaluation when `token` is
+/// cancelled or, with a `memory_budget` and the counting allocator installed, when the calling
+/// thread holds more than that many bytes beyond what it held at this call. Call it on the
+/// thread that evaluates.
+pub fn install(
+    evaluator: SparqlEvaluator,
+    token: &CancellationToken,
+    memory_budget: Option<u64>,
+) -> SparqlEvaluator {
     silence_stopped_panics();
     let token = token.clone();
+    let budget = memory_budget.filter(|_| crate::alloc::installed());
+    let baseline = crate::alloc::thread_net_bytes();
     evaluator.with_custom_function(NamedNode::new_unchecked(ALIVE), move |_args: &[Term]| {
         if token.is_cancelled() {
-            panic::panic_any(Stopped);
+            panic::panic_any(Stopped::Cancelled);
+        }
+        if let Some(budget) = budget {
+            let used = crate::alloc::thread_net_bytes().saturating_sub(baseline);
+            if used > 0 && used as u64 > budget {
+                panic::panic_any(Stopped::Memory(budget));
+            }
         }
         Some(Literal::from(true).into())
     })
 }
 
-/// Runs `f`, turning a [`Stopped`] unwind into a deadline error.
+/// Runs `f`, turning a [`Stopped`] unwind into a deadline or memory error.
 pub fn catch<T>(f: impl FnOnce() -> Result<T, AppError>) -> Result<T, AppError> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
-        Err(payload) if payload.is::<Stopped>() => {
-            Err(AppError::Deadline(std::time::Duration::ZERO))
-        }
-        Err(payload) => panic::resume_unwind(payload),
+        Err(payload) => match payload.downcast::<Stopped>() {
+            Ok(stopped) => Err(match *stopped {
+                Stopped::Cancelled => AppError::Deadline(std::time::Duration::ZERO),
+                Stopped::Memory(budget) => AppError::OverMemory(budget),
+            }),
+            Err(payload) => panic::resume_unwind(payload),
+        },
     }
 }
 
@@ -117,35 +142,138 @@ fn checked(pattern: GraphPattern) -> GraphPattern {
     if vars.is_empty() {
         return pattern;
     }
+    // `COALESCE(isIRI(?a), isIRI(?b), …, true)`: mentions every variable, so the optimizer
+    // cannot push the check below the join that binds them all (it would fold `BOUND(?v)` of a
+    // certainly bound variable to `true` and then push the constant filter down to the quad
+    // patterns, leaving the join's output unchecked); never an error, whatever is unbound; and
+    // cheap, as evaluation stops at the first bound variable.
+    let mut probes: Vec<Expression> = vars
+        .into_iter()
+        .map(|v| Expression::FunctionCall(Function::IsIri, vec![Expression::Variable(v)]))
+        .collect();
+    probes.push(Expression::Literal(Literal::from(true)));
     GraphPattern::Filter {
         expr: Expression::FunctionCall(
             Function::Custom(NamedNode::new_unchecked(ALIVE)),
-            vars.into_iter().map(Expression::Bound).collect(),
+            vec![Expression::Coalesce(probes)],
         ),
         inner: Box::new(pattern),
     }
+}
+
+/// Splits a basic graph pattern into its connected parts (triple patterns linked by shared
+/// variables or blank nodes). Parts share nothing, so the engine joins them as a cross
+/// product; as separate checked patterns, every row of that product passes a check, and so
+/// does every row materialised for a hash join's build side.
+fn split_bgp(patterns: Vec<TriplePattern>) -> GraphPattern {
+    fn keys(t: &TriplePattern) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut term = |p: &TermPattern| match p {
+            TermPattern::Variable(v) => out.push(format!("?{}", v.as_str())),
+            TermPattern::BlankNode(b) => out.push(format!("_:{}", b.as_str())),
+            TermPattern::NamedNode(_) | TermPattern::Literal(_) => {}
+        };
+        term(&t.subject);
+        term(&t.object);
+        if let NamedNodePattern::Variable(v) = &t.predicate {
+            out.push(format!("?{}", v.as_str()));
+        }
+        out
+    }
+    // Union-find over pattern indexes.
+    let n = patterns.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, t) in patterns.iter().enumerate() {
+        for k in keys(t) {
+            match owner.get(&k) {
+                Some(&j) => {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    parent[a] = b;
+                }
+                None => {
+                    owner.insert(k, i);
+                }
+            }
+        }
+    }
+    let mut groups: Vec<(usize, Vec<TriplePattern>)> = Vec::new();
+    for (i, t) in patterns.into_iter().enumerate() {
+        let root = find(&mut parent, i);
+        match groups.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, g)) => g.push(t),
+            None => groups.push((root, vec![t])),
+        }
+    }
+    let mut parts = groups
+        .into_iter()
+        .map(|(_, patterns)| GraphPattern::Bgp { patterns });
+    let first = parts.next().unwrap_or(GraphPattern::Bgp {
+        patterns: Vec::new(),
+    });
+    let rest: Vec<GraphPattern> = parts.collect();
+    if rest.is_empty() {
+        return first;
+    }
+    rest.into_iter().fold(checked(first), |acc, part| {
+        checked(GraphPattern::Join {
+            left: Box::new(acc),
+            right: Box::new(checked(part)),
+        })
+    })
+}
+
+fn in_scope(p: &GraphPattern) -> Vec<Variable> {
+    let mut vars = Vec::new();
+    p.on_in_scope_variable(|v| vars.push(v.clone()));
+    vars
+}
+
+fn shares_variables(a: &GraphPattern, b: &GraphPattern) -> bool {
+    let left = in_scope(a);
+    let right = in_scope(b);
+    left.iter().any(|v| right.contains(v))
 }
 
 fn b(p: GraphPattern) -> Box<GraphPattern> {
     Box::new(guard(p))
 }
 
-/// Rows reach blocking consumers (aggregates, ORDER BY, DISTINCT, the built side of MINUS,
-/// EXISTS) and the final projection through a check. Joins and BGPs themselves are
-/// left alone so the optimizer still reorders them and pushes the query's own filters down.
+/// Rows reach blocking consumers (aggregates, ORDER BY, DISTINCT, the built sides of MINUS
+/// and OPTIONAL, EXISTS), the final projection and every cross product through a check.
+/// Joins that share variables are left alone so the optimizer still reorders them and pushes
+/// the query's own filters down.
 fn guard(pattern: GraphPattern) -> GraphPattern {
     match pattern {
-        GraphPattern::Join { left, right } => GraphPattern::Join {
-            left: b(*left),
-            right: b(*right),
-        },
+        GraphPattern::Join { left, right } => {
+            let (left, right) = (guard(*left), guard(*right));
+            if shares_variables(&left, &right) {
+                GraphPattern::Join {
+                    left: Box::new(left),
+                    right: Box::new(right),
+                }
+            } else {
+                // A cross product between group patterns: check its parts and its rows.
+                checked(GraphPattern::Join {
+                    left: Box::new(checked(left)),
+                    right: Box::new(checked(right)),
+                })
+            }
+        }
         GraphPattern::LeftJoin {
             left,
             right,
             expression,
         } => GraphPattern::LeftJoin {
             left: b(*left),
-            right: b(*right),
+            right: Box::new(checked(guard(*right))),
             expression: expression.map(guard_expr),
         },
         GraphPattern::Lateral { left, right } => GraphPattern::Lateral {
@@ -207,6 +335,7 @@ fn guard(pattern: GraphPattern) -> GraphPattern {
             variables,
             aggregates,
         },
+        GraphPattern::Bgp { patterns } => split_bgp(patterns),
         other => other,
     }
 }
@@ -221,5 +350,120 @@ fn guard_expr(e: Expression) -> Expression {
         }
         Expression::Or(a, c) => Expression::Or(Box::new(guard_expr(*a)), Box::new(guard_expr(*c))),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::sparql::QueryExplanation;
+
+    fn plan(query: &str) -> String {
+        let store = oxigraph::store::Store::new().unwrap();
+        let query = spargebra::SparqlParser::new().parse_query(query).unwrap();
+        let token = CancellationToken::new();
+        let (_, explanation): (_, QueryExplanation) = install(SparqlEvaluator::new(), &token, None)
+            .for_query(guard_query(query))
+            .on_store(&store)
+            .explain();
+        let mut json = Vec::new();
+        explanation.write_in_json(&mut json).unwrap();
+        String::from_utf8(json).unwrap()
+    }
+
+    /// Plan nodes as (name, parent name) pairs.
+    fn edges(node: &serde_json::Value, parent: &str, out: &mut Vec<(String, String)>) {
+        let name = node["name"].as_str().unwrap().to_string();
+        for child in node["children"].as_array().unwrap() {
+            edges(child, &name, out);
+        }
+        out.push((name, parent.to_string()));
+    }
+
+    // Proves every cross product in the plan oxigraph runs has its output checked (the
+    // optimizer neither folds the check away nor pushes it below the join), and that a left
+    // join's built side is checked too.
+    #[test]
+    fn every_cross_product_and_optional_side_is_checked() {
+        for query in [
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+            "SELECT (COUNT(*) AS ?n) WHERE { {?a ?b ?c} {?d ?e ?f} {?g ?h ?i} }",
+            "SELECT * WHERE { ?a ?b ?c OPTIONAL { ?d ?e ?f . ?g ?h ?i } }",
+            "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f FILTER(?c = ?f) } ORDER BY ?a",
+        ] {
+            let json: serde_json::Value = serde_json::from_str(&plan(query)).unwrap();
+            let mut all = Vec::new();
+            edges(&json["plan"], "", &mut all);
+            let checked = |name: &str| name.starts_with("Filter(") && name.contains(ALIVE);
+            let products: Vec<_> = all
+                .iter()
+                .filter(|(n, _)| n.starts_with("Join(") && n.ends_with("keys = )"))
+                .collect();
+            for (join, parent) in &products {
+                assert!(checked(parent), "{query}: {join} under {parent}");
+            }
+            fn left_joins<'a>(node: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+                if node["name"].as_str().unwrap().starts_with("LeftJoin(") {
+                    out.push(node);
+                }
+                for child in node["children"].as_array().unwrap() {
+                    left_joins(child, out);
+                }
+            }
+            let mut optionals = Vec::new();
+            left_joins(&json["plan"], &mut optionals);
+            assert_eq!(optionals.len(), usize::from(query.contains("OPTIONAL")));
+            for lj in optionals {
+                let built = lj["children"][1]["name"].as_str().unwrap();
+                assert!(checked(built), "{query}: OPTIONAL side {built}");
+            }
+            // Checks name variables, never constants only (which the optimizer would push
+            // down to the quad patterns).
+            for (name, _) in &all {
+                if checked(name) {
+                    assert!(name.contains("isIRI(?"), "{query}: {name}");
+                }
+            }
+            if !query.contains("OPTIONAL") {
+                assert!(
+                    !products.is_empty(),
+                    "{query}: no cross product in the plan"
+                );
+            }
+        }
+    }
+
+    // Proves a basic graph pattern splits into its connected parts, blank nodes linking like
+    // variables, and stays whole when connected.
+    #[test]
+    fn bgp_splits_into_connected_parts() {
+        let parts = |q: &str| {
+            let Query::Select { pattern, .. } =
+                spargebra::SparqlParser::new().parse_query(q).unwrap()
+            else {
+                unreachable!()
+            };
+            let mut n = 0;
+            fn count(p: &GraphPattern, n: &mut usize) {
+                match p {
+                    GraphPattern::Bgp { .. } => *n += 1,
+                    GraphPattern::Join { left, right } => {
+                        count(left, n);
+                        count(right, n)
+                    }
+                    GraphPattern::Filter { inner, .. } | GraphPattern::Project { inner, .. } => {
+                        count(inner, n)
+                    }
+                    _ => {}
+                }
+            }
+            count(&guard(pattern), &mut n);
+            n
+        };
+        assert_eq!(parts("SELECT * { ?a ?b ?c . ?d ?e ?f }"), 2);
+        assert_eq!(parts("SELECT * { ?a ?b ?c . ?c ?e ?f . ?g ?h ?i }"), 2);
+        assert_eq!(parts("SELECT * { ?a ?b _:x . _:x ?e ?f }"), 1);
+        assert_eq!(parts("SELECT * { ?a ?p ?c . ?d ?p ?f }"), 1);
+        assert_eq!(parts("SELECT * { ?a ?b ?c }"), 1);
     }
 }

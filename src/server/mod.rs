@@ -60,6 +60,9 @@ pub struct Config {
     pub update_token: Option<String>,
     /// Deadline for one evaluation, serialization included.
     pub timeout: Duration,
+    /// Working memory one evaluation may hold, in bytes (enforced when the process runs on
+    /// [`crate::alloc::Counting`], as the `amity` binary does); `None` is no budget.
+    pub max_query_memory: Option<u64>,
     /// Most solutions (or triples) one response carries; more is cut and signalled.
     pub max_rows: usize,
     /// Largest request body, in bytes (413 above).
@@ -86,6 +89,7 @@ impl Config {
             queries_dir,
             update_token: None,
             timeout: Duration::from_secs(30),
+            max_query_memory: Some(1024 * 1024 * 1024),
             max_rows: 10_000,
             max_body: 1024 * 1024,
             max_concurrent: std::thread::available_parallelism()

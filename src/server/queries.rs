@@ -131,6 +131,7 @@ pub async fn run(
         services,
         format,
         max_rows: state.config().max_rows,
+        max_memory: state.config().max_query_memory,
     };
     drop(gallery);
     sparql::evaluate(&state, job).await

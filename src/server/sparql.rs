@@ -190,6 +190,7 @@ async fn run_query(
         services,
         format,
         max_rows: state.config().max_rows,
+        max_memory: state.config().max_query_memory,
     };
     evaluate(state, job).await
 }
@@ -236,6 +237,7 @@ async fn run_update(
         using_graphs: graph_iris(params, "using-graph-uri")?,
         using_named_graphs: graph_iris(params, "using-named-graph-uri")?,
         services,
+        max_memory: state.config().max_query_memory,
     };
     let store = state.store().store();
     exec::run_bounded(state, move |token| exec::run_update(&store, job, token)).await?;
