@@ -453,9 +453,20 @@ fn bad_update_dataset_conflict() {
 /// An update case: refused without the token on the read-only server, then run with it
 /// followed by its checking query.
 fn update_case(path: &str, ctype: Option<&str>, body: &str, check: Option<(&str, bool)>) {
+    drop(update_case_locked(path, ctype, body, check));
+}
+
+/// [`update_case`], returning the writable server still locked so the caller can check the
+/// result before another case's CLEAR ALL runs.
+fn update_case_locked(
+    path: &str,
+    ctype: Option<&str>,
+    body: &str,
+    check: Option<(&str, bool)>,
+) -> (&'static Server, MutexGuard<'static, ()>) {
     let (c, t) = send(read_only(), "POST", path, ctype, body.as_bytes(), false);
     assert_eq!(c, 403, "read-only server must refuse: {t}");
-    let (s, _guard) = writable();
+    let (s, guard) = writable();
     let (c, t) = send(s, "POST", path, ctype, body.as_bytes(), false);
     assert_eq!(c, 403, "no token, no update: {t}");
     let (c, t) = send(s, "POST", path, ctype, body.as_bytes(), true);
@@ -464,6 +475,7 @@ fn update_case(path: &str, ctype: Option<&str>, body: &str, check: Option<(&str,
         let (c, t) = send(s, "POST", "/sparql/", QUERY, ask.as_bytes(), false);
         assert_boolean(c, &t, expected);
     }
+    (s, guard)
 }
 
 const THREE_DOCS: &str = "PREFIX dc: <http://purl.org/dc/terms/>\nPREFIX foaf: <http://xmlns.com/foaf/0.1/>\nDROP ALL ;\nINSERT DATA {\n    GRAPH <http://kasei.us/2009/09/sparql/data/data1.rdf> { <http://kasei.us/2009/09/sparql/data/data1.rdf> a foaf:Document }\n    GRAPH <http://kasei.us/2009/09/sparql/data/data2.rdf> { <http://kasei.us/2009/09/sparql/data/data2.rdf> a foaf:Document }\n    GRAPH <http://kasei.us/2009/09/sparql/data/data3.rdf> { <http://kasei.us/2009/09/sparql/data/data3.rdf> a foaf:Document }\n} ;\n";
@@ -546,8 +558,7 @@ fn update_post_direct() {
 #[test]
 fn update_base_uri() {
     let u = "CLEAR GRAPH <http://example.org/protocol-base-test/> ;\nINSERT DATA { GRAPH <http://example.org/protocol-base-test/> { <http://example.org/s> <http://example.org/p> <test> } }";
-    update_case("/sparql/", UPDATE, u, None);
-    let (s, _g) = writable();
+    let (s, _locked) = update_case_locked("/sparql/", UPDATE, u, None);
     let q = "SELECT ?o WHERE {\n    GRAPH <http://example.org/protocol-base-test/> {\n        <http://example.org/s> <http://example.org/p> ?o\n    }\n}";
     let (c, t) = send(s, "POST", "/sparql/", QUERY, q.as_bytes(), false);
     assert!(ok(c), "{t}");
