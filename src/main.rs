@@ -385,7 +385,7 @@ fn serve(args: ServeArgs) -> Result<()> {
     config.update_token = args.update_token.clone().filter(|t| !t.is_empty());
     config.timeout = seconds("timeout", args.timeout)?;
     config.max_rows = args.max_rows;
-    config.max_query_memory = (args.max_query_memory > 0).then(|| args.max_query_memory << 20);
+    config.max_query_memory = (args.max_query_memory > 0).then_some(args.max_query_memory << 20);
     config.max_body = args.max_body;
     if let Some(n) = args.max_concurrent {
         config.max_concurrent = n.max(1);
