@@ -13,8 +13,8 @@ use amity::query::{self, Format};
 
 /// Counts each thread's heap so the endpoint can enforce its per-query memory budget.
 #[global_allocator]
-static ALLOC: amity::alloc::Counting<std::alloc::System> =
-    amity::alloc::Counting(std::alloc::System);
+static ALLOC: amity::alloc::Counting<mimalloc::MiMalloc> =
+    amity::alloc::Counting(mimalloc::MiMalloc);
 use amity::store::{AmityStore, LoadSummary};
 use amity::{Error, Result};
 
