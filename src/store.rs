@@ -208,9 +208,12 @@ pub fn load_quads(store: &Store, quads: Vec<Quad>, progress: Progress<'_>) -> Re
         ONTOLOGY_TTL,
     )?;
     let mut done = 0;
-    for chunk in quads.chunks(100_000) {
-        loader.load_quads(chunk.iter().cloned())?;
+    let mut quads = quads.into_iter().peekable();
+    while quads.peek().is_some() {
+        // Moved, not cloned: the strings of a million quads are not copied twice.
+        let chunk: Vec<Quad> = quads.by_ref().take(100_000).collect();
         done += chunk.len();
+        loader.load_quads(chunk)?;
         progress("load", done, total);
     }
     loader.commit()?;

@@ -363,6 +363,11 @@ fn updates_need_the_token() {
     let v: serde_json::Value = get_query(&c, &s, ask).json().unwrap();
     assert_eq!(v["boolean"], true);
     assert_eq!(count_all(&c, &s), before + 1);
+    // The VoID and /health counts follow in the background.
+    assert!(s.state.wait_for_stats(Duration::from_secs(60)));
+    let health: serde_json::Value = c.get(s.url("/health")).send().unwrap().json().unwrap();
+    assert_eq!(health["triples"].as_u64().unwrap(), before + 1);
+    assert_eq!(health["stats_current"], true);
     let r = c
         .post(s.url("/sparql"))
         .header(AUTHORIZATION, "Bearer s3cret-token")

@@ -15,8 +15,11 @@ pub async fn health(State(state): State<AppState>) -> Response {
     Json(serde_json::json!({
         "status": "ok",
         "store_loaded": true,
-        "triples": stats.triples,
-        "graphs": stats.graphs.len(),
+        // null until the background count finishes; `stats_current` is false while a
+        // recount after a change is running.
+        "triples": stats.as_ref().map(|s| s.triples),
+        "graphs": stats.as_ref().map(|s| s.graphs.len()),
+        "stats_current": state.stats_current(),
         "uptime_seconds": state.inner.started.elapsed().as_secs(),
         "evaluations_running": state.in_flight(),
         "max_concurrent": state.config().max_concurrent,
@@ -37,7 +40,7 @@ pub async fn reload(
     let summary = tokio::task::spawn_blocking(move || {
         let data = worker.config().data_dir.clone();
         let summary = worker.store().reload(&data, &mut |_, _, _| {})?;
-        worker.refresh_stats()?;
+        worker.refresh_stats();
         worker.reload_gallery();
         Ok::<_, crate::Error>(summary)
     })

@@ -90,35 +90,38 @@ pub fn service_description(
     add(&service, sd("defaultDataset"), dataset.clone().into());
     add(&dataset, rdf::TYPE.into(), sd("Dataset").into());
     add(&dataset, rdf::TYPE.into(), void("Dataset").into());
-    add(&dataset, void("triples"), count(stats.triples));
-    add(&dataset, void("classes"), count(stats.classes.len()));
     let default_graph: NamedOrBlankNode = BlankNode::default().into();
     add(&dataset, sd("defaultGraph"), default_graph.clone().into());
     add(&default_graph, rdf::TYPE.into(), sd("Graph").into());
-    add(&default_graph, void("triples"), count(stats.triples));
-    for (class, n) in &stats.classes {
-        let partition: NamedOrBlankNode = BlankNode::default().into();
-        add(&dataset, void("classPartition"), partition.clone().into());
-        add(
-            &partition,
-            void("class"),
-            NamedNode::new_unchecked(class.clone()).into(),
-        );
-        add(&partition, void("entities"), count(*n));
-    }
-    for (graph, n) in &stats.graphs {
-        let named: NamedOrBlankNode = BlankNode::default().into();
-        let g: NamedOrBlankNode = BlankNode::default().into();
-        add(&dataset, sd("namedGraph"), named.clone().into());
-        add(&named, rdf::TYPE.into(), sd("NamedGraph").into());
-        add(
-            &named,
-            sd("name"),
-            NamedNode::new_unchecked(graph.clone()).into(),
-        );
-        add(&named, sd("graph"), g.clone().into());
-        add(&g, rdf::TYPE.into(), sd("Graph").into());
-        add(&g, void("triples"), count(*n));
+    // VoID counts once the background count has finished (a moment after start).
+    if let Some(stats) = &stats {
+        add(&dataset, void("triples"), count(stats.triples));
+        add(&dataset, void("classes"), count(stats.classes.len()));
+        add(&default_graph, void("triples"), count(stats.triples));
+        for (class, n) in &stats.classes {
+            let partition: NamedOrBlankNode = BlankNode::default().into();
+            add(&dataset, void("classPartition"), partition.clone().into());
+            add(
+                &partition,
+                void("class"),
+                NamedNode::new_unchecked(class.clone()).into(),
+            );
+            add(&partition, void("entities"), count(*n));
+        }
+        for (graph, n) in &stats.graphs {
+            let named: NamedOrBlankNode = BlankNode::default().into();
+            let g: NamedOrBlankNode = BlankNode::default().into();
+            add(&dataset, sd("namedGraph"), named.clone().into());
+            add(&named, rdf::TYPE.into(), sd("NamedGraph").into());
+            add(
+                &named,
+                sd("name"),
+                NamedNode::new_unchecked(graph.clone()).into(),
+            );
+            add(&named, sd("graph"), g.clone().into());
+            add(&g, rdf::TYPE.into(), sd("Graph").into());
+            add(&g, void("triples"), count(*n));
+        }
     }
     let mut ser = RdfSerializer::from_format(rdf_format)
         .with_prefix("sd", SD)

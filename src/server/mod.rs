@@ -105,6 +105,49 @@ impl Config {
     }
 }
 
+/// The statistics and which change they describe.
+#[derive(Default)]
+struct StatsSlot {
+    /// (latest finished statistics, generation they describe, newest generation begun).
+    state: std::sync::Mutex<(Option<Arc<Stats>>, u64, u64)>,
+    changed: std::sync::Condvar,
+}
+
+impl StatsSlot {
+    fn begin(&self) -> u64 {
+        let mut s = self.state.lock().expect("stats lock");
+        s.2 += 1;
+        s.2
+    }
+
+    fn finish(&self, generation: u64, stats: Stats) {
+        let mut s = self.state.lock().expect("stats lock");
+        if generation > s.1 {
+            s.0 = Some(Arc::new(stats));
+            s.1 = generation;
+            self.changed.notify_all();
+        }
+    }
+
+    fn latest(&self) -> Option<Arc<Stats>> {
+        self.state.lock().expect("stats lock").0.clone()
+    }
+
+    fn current(&self) -> bool {
+        let s = self.state.lock().expect("stats lock");
+        s.1 == s.2
+    }
+
+    fn wait_current(&self, timeout: Duration) -> bool {
+        let s = self.state.lock().expect("stats lock");
+        let (s, _) = self
+            .changed
+            .wait_timeout_while(s, timeout, |s| s.1 != s.2)
+            .expect("stats lock");
+        s.1 == s.2
+    }
+}
+
 /// Counts the store holds, computed after every load or update (VoID and `/health`).
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
@@ -156,28 +199,30 @@ struct Shared {
     store: Arc<AmityStore>,
     config: Config,
     gallery: RwLock<Arc<queries::Gallery>>,
-    stats: RwLock<Arc<Stats>>,
+    stats: StatsSlot,
     pool: Arc<Semaphore>,
     in_flight: Arc<AtomicUsize>,
     started: Instant,
 }
 
 impl AppState {
-    /// Wraps a loaded store; reads the gallery and computes the statistics.
+    /// Wraps a loaded store and reads the gallery. The statistics are counted in the
+    /// background (a full scan: seconds on ten million triples), so serving starts at once.
     pub fn new(store: Arc<AmityStore>, config: Config) -> crate::Result<AppState> {
-        let stats = Stats::compute(&store.store())?;
         let gallery = queries::Gallery::load(&config.queries_dir);
-        Ok(AppState {
+        let state = AppState {
             inner: Arc::new(Shared {
                 pool: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
                 store,
                 config,
                 gallery: RwLock::new(Arc::new(gallery)),
-                stats: RwLock::new(Arc::new(stats)),
+                stats: StatsSlot::default(),
                 in_flight: Arc::new(AtomicUsize::new(0)),
                 started: Instant::now(),
             }),
-        })
+        };
+        state.refresh_stats();
+        Ok(state)
     }
 
     pub fn config(&self) -> &Config {
@@ -193,19 +238,36 @@ impl AppState {
         self.inner.in_flight.load(Ordering::SeqCst)
     }
 
-    pub fn stats(&self) -> Arc<Stats> {
-        self.inner.stats.read().expect("stats lock").clone()
+    /// The latest statistics, `None` until the first count finishes. After a change they can
+    /// be a count behind until the recount finishes ([`AppState::stats_current`]).
+    pub fn stats(&self) -> Option<Arc<Stats>> {
+        self.inner.stats.latest()
+    }
+
+    /// Whether the statistics describe the store as it is now.
+    pub fn stats_current(&self) -> bool {
+        self.inner.stats.current()
+    }
+
+    /// Waits up to `timeout` for the statistics to describe the store as it is now.
+    pub fn wait_for_stats(&self, timeout: Duration) -> bool {
+        self.inner.stats.wait_current(timeout)
     }
 
     fn gallery(&self) -> Arc<queries::Gallery> {
         self.inner.gallery.read().expect("gallery lock").clone()
     }
 
-    /// Recomputes the statistics (after an update or a reload).
-    fn refresh_stats(&self) -> crate::Result<()> {
-        let stats = Stats::compute(&self.inner.store.store())?;
-        *self.inner.stats.write().expect("stats lock") = Arc::new(stats);
-        Ok(())
+    /// Recounts the statistics in the background (after start, an update or a reload). A
+    /// count started later supersedes one still running.
+    fn refresh_stats(&self) {
+        let generation = self.inner.stats.begin();
+        let store = self.inner.store.store();
+        let shared = self.inner.clone();
+        std::thread::spawn(move || match Stats::compute(&store) {
+            Ok(stats) => shared.stats.finish(generation, stats),
+            Err(e) => tracing::warn!("counting the store for VoID and /health failed: {e}"),
+        });
     }
 
     fn reload_gallery(&self) {

@@ -241,9 +241,6 @@ async fn run_update(
     };
     let store = state.store().store();
     exec::run_bounded(state, move |token| exec::run_update(&store, job, token)).await?;
-    let refreshed = state.clone();
-    tokio::task::spawn_blocking(move || refreshed.refresh_stats())
-        .await
-        .map_err(|e| AppError::internal(e.to_string()))??;
+    state.refresh_stats();
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }

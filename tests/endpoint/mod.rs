@@ -58,6 +58,10 @@ pub fn start(config: Config) -> Server {
 pub fn start_with(store: AmityStore, config: Config, setup: impl FnOnce(&Store)) -> Server {
     setup(&store.store());
     let state = AppState::new(Arc::new(store), config).expect("state");
+    assert!(
+        state.wait_for_stats(Duration::from_secs(120)),
+        "the background count of the store never finished"
+    );
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.set_nonblocking(true).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
