@@ -161,28 +161,47 @@ fn checked(pattern: GraphPattern) -> GraphPattern {
     }
 }
 
-/// Splits a basic graph pattern into its connected parts (triple patterns linked by shared
-/// variables or blank nodes). Parts share nothing, so the engine joins them as a cross
-/// product; as separate checked patterns, every row of that product passes a check, and so
-/// does every row materialised for a hash join's build side.
-fn split_bgp(patterns: Vec<TriplePattern>) -> GraphPattern {
-    fn keys(t: &TriplePattern) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut term = |p: &TermPattern| match p {
-            TermPattern::Variable(v) => out.push(format!("?{}", v.as_str())),
-            TermPattern::BlankNode(b) => out.push(format!("_:{}", b.as_str())),
-            TermPattern::NamedNode(_) | TermPattern::Literal(_) => {}
-        };
-        term(&t.subject);
-        term(&t.object);
-        if let NamedNodePattern::Variable(v) = &t.predicate {
-            out.push(format!("?{}", v.as_str()));
+/// One member of a group of joined patterns: a triple pattern or any other pattern.
+enum Unit {
+    Triple(TriplePattern),
+    Other(GraphPattern),
+}
+
+/// What links a unit to others: its variables and (for triple patterns) blank nodes.
+fn unit_keys(unit: &Unit) -> Vec<String> {
+    let mut out = Vec::new();
+    match unit {
+        Unit::Triple(t) => {
+            let mut term = |p: &TermPattern| match p {
+                TermPattern::Variable(v) => out.push(format!("?{}", v.as_str())),
+                TermPattern::BlankNode(b) => out.push(format!("_:{}", b.as_str())),
+                TermPattern::NamedNode(_) | TermPattern::Literal(_) => {}
+            };
+            term(&t.subject);
+            term(&t.object);
+            if let NamedNodePattern::Variable(v) = &t.predicate {
+                out.push(format!("?{}", v.as_str()));
+            }
         }
-        out
+        Unit::Other(p) => p.on_in_scope_variable(|v| out.push(format!("?{}", v.as_str()))),
     }
-    // Union-find over pattern indexes.
-    let n = patterns.len();
-    let mut parent: Vec<usize> = (0..n).collect();
+    out
+}
+
+/// The members of a join group (nested joins and basic graph patterns flattened).
+fn units(pattern: GraphPattern, out: &mut Vec<Unit>) {
+    match pattern {
+        GraphPattern::Join { left, right } => {
+            units(*left, out);
+            units(*right, out);
+        }
+        GraphPattern::Bgp { patterns } => out.extend(patterns.into_iter().map(Unit::Triple)),
+        other => out.push(Unit::Other(other)),
+    }
+}
+
+/// Connected parts of `units` (linked by shared variables or blank nodes), as index lists.
+fn connected_parts(units: &[Unit]) -> Vec<Vec<usize>> {
     fn find(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             parent[i] = parent[parent[i]];
@@ -190,56 +209,85 @@ fn split_bgp(patterns: Vec<TriplePattern>) -> GraphPattern {
         }
         i
     }
+    let mut parent: Vec<usize> = (0..units.len()).collect();
     let mut owner: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (i, t) in patterns.iter().enumerate() {
-        for k in keys(t) {
-            match owner.get(&k) {
+    for (i, unit) in units.iter().enumerate() {
+        for key in unit_keys(unit) {
+            match owner.get(&key) {
                 Some(&j) => {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                     parent[a] = b;
                 }
                 None => {
-                    owner.insert(k, i);
+                    owner.insert(key, i);
                 }
             }
         }
     }
-    let mut groups: Vec<(usize, Vec<TriplePattern>)> = Vec::new();
-    for (i, t) in patterns.into_iter().enumerate() {
+    let mut parts: Vec<(usize, Vec<usize>)> = Vec::new();
+    for i in 0..units.len() {
         let root = find(&mut parent, i);
-        match groups.iter_mut().find(|(r, _)| *r == root) {
-            Some((_, g)) => g.push(t),
-            None => groups.push((root, vec![t])),
+        match parts.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, members)) => members.push(i),
+            None => parts.push((root, vec![i])),
         }
     }
-    let mut parts = groups
-        .into_iter()
-        .map(|(_, patterns)| GraphPattern::Bgp { patterns });
-    let first = parts.next().unwrap_or(GraphPattern::Bgp {
-        patterns: Vec::new(),
-    });
-    let rest: Vec<GraphPattern> = parts.collect();
-    if rest.is_empty() {
-        return first;
+    parts.into_iter().map(|(_, members)| members).collect()
+}
+
+/// Guards a join group (nested joins and basic graph patterns). When all its members are
+/// linked, the group keeps its shape so the optimizer reorders it freely. When they fall
+/// into unlinked parts, the engine can only join those by a cross product: the group is
+/// rebuilt as checked parts joined through checks, so every row of the product, and every
+/// row materialised for a hash join's build side, passes a check.
+fn guard_group(pattern: GraphPattern) -> GraphPattern {
+    let mut members = Vec::new();
+    units(pattern.clone(), &mut members);
+    let parts = connected_parts(&members);
+    if parts.len() <= 1 {
+        return guard_linked(pattern);
     }
-    rest.into_iter().fold(checked(first), |acc, part| {
+    let mut slots: Vec<Option<Unit>> = members.into_iter().map(Some).collect();
+    let mut built = parts.into_iter().map(|indexes| {
+        let mut triples = Vec::new();
+        let mut others = Vec::new();
+        for i in indexes {
+            match slots[i].take().expect("each unit is in one part") {
+                Unit::Triple(t) => triples.push(t),
+                Unit::Other(p) => others.push(guard(p)),
+            }
+        }
+        let mut part = (!triples.is_empty()).then_some(GraphPattern::Bgp { patterns: triples });
+        for other in others {
+            part = Some(match part {
+                None => other,
+                Some(p) => GraphPattern::Join {
+                    left: Box::new(p),
+                    right: Box::new(other),
+                },
+            });
+        }
+        checked(part.expect("a part has at least one unit"))
+    });
+    let first = built.next().expect("two parts or more");
+    built.fold(first, |acc, part| {
         checked(GraphPattern::Join {
             left: Box::new(acc),
-            right: Box::new(checked(part)),
+            right: Box::new(part),
         })
     })
 }
 
-fn in_scope(p: &GraphPattern) -> Vec<Variable> {
-    let mut vars = Vec::new();
-    p.on_in_scope_variable(|v| vars.push(v.clone()));
-    vars
-}
-
-fn shares_variables(a: &GraphPattern, b: &GraphPattern) -> bool {
-    let left = in_scope(a);
-    let right = in_scope(b);
-    left.iter().any(|v| right.contains(v))
+/// Guards the members of a linked group without changing its shape.
+fn guard_linked(pattern: GraphPattern) -> GraphPattern {
+    match pattern {
+        GraphPattern::Join { left, right } => GraphPattern::Join {
+            left: Box::new(guard_linked(*left)),
+            right: Box::new(guard_linked(*right)),
+        },
+        bgp @ GraphPattern::Bgp { .. } => bgp,
+        other => guard(other),
+    }
 }
 
 fn b(p: GraphPattern) -> Box<GraphPattern> {
@@ -252,21 +300,7 @@ fn b(p: GraphPattern) -> Box<GraphPattern> {
 /// the query's own filters down.
 fn guard(pattern: GraphPattern) -> GraphPattern {
     match pattern {
-        GraphPattern::Join { left, right } => {
-            let (left, right) = (guard(*left), guard(*right));
-            if shares_variables(&left, &right) {
-                GraphPattern::Join {
-                    left: Box::new(left),
-                    right: Box::new(right),
-                }
-            } else {
-                // A cross product between group patterns: check its parts and its rows.
-                checked(GraphPattern::Join {
-                    left: Box::new(checked(left)),
-                    right: Box::new(checked(right)),
-                })
-            }
-        }
+        join @ (GraphPattern::Join { .. } | GraphPattern::Bgp { .. }) => guard_group(join),
         GraphPattern::LeftJoin {
             left,
             right,
@@ -335,7 +369,6 @@ fn guard(pattern: GraphPattern) -> GraphPattern {
             variables,
             aggregates,
         },
-        GraphPattern::Bgp { patterns } => split_bgp(patterns),
         other => other,
     }
 }
@@ -433,8 +466,8 @@ mod tests {
         }
     }
 
-    // Proves a basic graph pattern splits into its connected parts, blank nodes linking like
-    // variables, and stays whole when connected.
+    // Proves a join group splits into its connected parts, blank nodes linking like
+    // variables, and stays whole when its members are linked, even through a GRAPH member.
     #[test]
     fn bgp_splits_into_connected_parts() {
         let parts = |q: &str| {
@@ -465,5 +498,11 @@ mod tests {
         assert_eq!(parts("SELECT * { ?a ?b _:x . _:x ?e ?f }"), 1);
         assert_eq!(parts("SELECT * { ?a ?p ?c . ?d ?p ?f }"), 1);
         assert_eq!(parts("SELECT * { ?a ?b ?c }"), 1);
+        // Linked through another member of the group: left whole for the optimizer.
+        assert_eq!(
+            parts("SELECT * { ?p <u:w> ?q . <u:b> <u:w> ?c . GRAPH <u:g> { ?x <u:y> ?c, ?q } }"),
+            1
+        );
+        assert_eq!(parts("SELECT * { { ?a ?b ?c } { ?d ?e ?f } }"), 2);
     }
 }
