@@ -6,6 +6,7 @@
 #   bench/scale.sh                  # scales 1 and 10 (≈ 1 M and 10 M triples)
 #   SCALES="1" bench/scale.sh       # only scale 1
 #   REPEAT=50 bench/scale.sh        # requests per gallery query and server (default 30)
+#   QUERIES="timeline partners-since" bench/scale.sh   # only these gallery queries
 #
 # For each scale it measures, in this one script, so ratios compare like with like:
 #   load     amity's CSV → store (in memory, and RocksDB) against `oxigraph load` of amity's own
@@ -105,7 +106,10 @@ for S in $SCALES; do
 
   # Start-up: serve on the built RocksDB store until the first answered query.
   port_a=$((18000 + RANDOM % 1000)); port_o=$((port_a + 1000))
-  "$AMITY" serve --store "$WORK/amity-$S" --bind "127.0.0.1:$port_a" 2>"$WORK/amity-serve.log" &
+  # oxigraph's server has no deadline, row cap or memory budget: lift amity's too, so both
+  # do the same work (a capped answer would be cheaper).
+  "$AMITY" serve --store "$WORK/amity-$S" --bind "127.0.0.1:$port_a" --timeout 3600 \
+    --max-rows 1000000000 --max-query-memory 0 2>"$WORK/amity-serve.log" &
   PIDS="$!"
   startup=$(wait_up "http://127.0.0.1:$port_a/sparql?query=ASK%7B%7D")
   "$OXIGRAPH" serve-read-only --location "$WORK/oxi-$S" --bind "127.0.0.1:$port_o" --union-default-graph 2>"$WORK/oxi-serve.log" &
@@ -113,7 +117,12 @@ for S in $SCALES; do
   oxi_startup=$(wait_up "http://127.0.0.1:$port_o/query?query=ASK%7B%7D")
 
   # Gallery queries, sequential, alternating between the servers.
-  python3 - "$port_a" "$port_o" "$REPEAT" queries/*.rq >"$WORK/q.txt" <<'PY'
+  if [ -n "${QUERIES:-}" ]; then
+    files=(); for q in $QUERIES; do files+=("queries/$q.rq"); done
+  else
+    files=(queries/*.rq)
+  fi
+  python3 - "$port_a" "$port_o" "$REPEAT" "${files[@]}" >"$WORK/q.txt" <<'PY'
 import sys, time, urllib.request, statistics
 pa, po, n, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 def ask(url, body):
@@ -137,7 +146,9 @@ for f in files:
     name = f.split("/")[-1][:-3]
     ma, mo = statistics.median(ta), statistics.median(to)
     sum_a += ma; sum_o += mo
-    print(f"| {name} | {ma:.2f} | {p99(ta):.2f} | {mo:.2f} | {p99(to):.2f} | {ma/mo:.2f} |")
+    line = f"| {name} | {ma:.2f} | {p99(ta):.2f} | {mo:.2f} | {p99(to):.2f} | {ma/mo:.2f} |"
+    print(line, flush=True)
+    print(line, file=sys.stderr, flush=True)
 print(f"| **all gallery queries (sum of medians)** | {sum_a:.2f} | | {sum_o:.2f} | | {sum_a/sum_o:.2f} |")
 PY
   kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; PIDS=""
