@@ -446,25 +446,21 @@ enum MetricsScope {
     /// only for networks up to [`ONE_SHOT_ALL_PAIRS_MAX_NODES`] nodes.
     OneShot,
     /// Stores that live on (serve, load --store): betweenness and closeness up to
-    /// [`KEPT_ALL_PAIRS_MAX_NODES`] nodes (the Wikidata network's 10,055 take a few seconds);
+    /// [`amity::network::summary::ALL_PAIRS_MAX_NODES`] nodes (the Wikidata network's 10,055 take a few seconds);
     /// larger networks (synthetic data at scale) get PageRank, communities and components only,
     /// since all-pairs metrics grow as nodes × edges.
     Kept,
 }
 
 const ONE_SHOT_ALL_PAIRS_MAX_NODES: usize = 2_000;
-const KEPT_ALL_PAIRS_MAX_NODES: usize = 25_000;
 
 /// The post-load step writing the network metrics graph (`graph/metrics`);
 /// `AMITY_ALL_PAIRS_MAX_NODES` overrides the all-pairs limit.
 fn metrics_hook(scope: MetricsScope) -> amity::store::PostLoad {
-    let limit = std::env::var("AMITY_ALL_PAIRS_MAX_NODES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(match scope {
-            MetricsScope::OneShot => ONE_SHOT_ALL_PAIRS_MAX_NODES,
-            MetricsScope::Kept => KEPT_ALL_PAIRS_MAX_NODES,
-        });
+    let limit = match (std::env::var_os("AMITY_ALL_PAIRS_MAX_NODES"), scope) {
+        (Some(_), _) | (None, MetricsScope::Kept) => amity::network::summary::all_pairs_max_nodes(),
+        (None, MetricsScope::OneShot) => ONE_SHOT_ALL_PAIRS_MAX_NODES,
+    };
     amity::network::metrics_hook_with(amity::network::MetricsOptions {
         all_pairs_max_nodes: limit,
         ..Default::default()

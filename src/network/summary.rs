@@ -63,8 +63,11 @@ pub struct NetworkSummary {
     pub degree_distribution: BTreeMap<usize, usize>,
     pub top_degree: Vec<Ranked>,
     pub top_pagerank: Vec<Ranked>,
+    /// Empty when betweenness and closeness were skipped (`all_pairs_skipped` says why).
     pub top_betweenness: Vec<Ranked>,
     pub top_closeness: Vec<Ranked>,
+    /// Why betweenness and closeness were not computed, if they were not.
+    pub all_pairs_skipped: Option<String>,
     pub modularity: f64,
     pub community_count: usize,
     pub communities: Vec<Community>,
@@ -143,12 +146,33 @@ pub struct PathSummary {
 pub struct Analysed {
     pub net: Network,
     pub metrics: Metrics,
+    /// Whether betweenness and closeness were computed (see [`all_pairs_max_nodes`]).
+    pub all_pairs: bool,
+}
+
+/// Networks up to this many nodes get betweenness and closeness, which cost nodes × edges
+/// (the Wikidata network's 10,055 take a few seconds; 130,000 synthetic places took longer than
+/// ten minutes). `AMITY_ALL_PAIRS_MAX_NODES` overrides it.
+pub const ALL_PAIRS_MAX_NODES: usize = 25_000;
+
+/// The all-pairs limit in force: `AMITY_ALL_PAIRS_MAX_NODES`, else [`ALL_PAIRS_MAX_NODES`].
+pub fn all_pairs_max_nodes() -> usize {
+    std::env::var("AMITY_ALL_PAIRS_MAX_NODES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ALL_PAIRS_MAX_NODES)
 }
 
 impl Analysed {
+    /// Computes the metrics; betweenness and closeness only up to [`all_pairs_max_nodes`].
     pub fn new(net: Network) -> Self {
-        let metrics = metrics::compute(&net.simple());
-        Analysed { net, metrics }
+        let all_pairs = net.node_count() <= all_pairs_max_nodes();
+        let metrics = metrics::compute_with(&net.simple(), all_pairs);
+        Analysed {
+            net,
+            metrics,
+            all_pairs,
+        }
     }
 
     /// Builds the network from the store and computes its metrics.
@@ -159,7 +183,11 @@ impl Analysed {
     /// As [`Analysed::new`], without betweenness and closeness (left at zero).
     pub fn without_all_pairs(net: Network) -> Self {
         let metrics = metrics::compute_with(&net.simple(), false);
-        Analysed { net, metrics }
+        Analysed {
+            net,
+            metrics,
+            all_pairs: false,
+        }
     }
 
     fn named(&self, i: usize) -> Named {
@@ -250,8 +278,25 @@ impl Analysed {
             degree_distribution: dist,
             top_degree: self.ranked(&degree, top),
             top_pagerank: self.ranked(&m.pagerank, top),
-            top_betweenness: self.ranked(&m.betweenness, top),
-            top_closeness: self.ranked(&m.closeness, top),
+            top_betweenness: if self.all_pairs {
+                self.ranked(&m.betweenness, top)
+            } else {
+                Vec::new()
+            },
+            top_closeness: if self.all_pairs {
+                self.ranked(&m.closeness, top)
+            } else {
+                Vec::new()
+            },
+            all_pairs_skipped: (!self.all_pairs).then(|| {
+                format!(
+                    "betweenness and closeness not computed: {} nodes is over the all-pairs \
+                     limit of {} (set AMITY_ALL_PAIRS_MAX_NODES to raise it; the cost grows as \
+                     nodes × edges)",
+                    self.net.node_count(),
+                    all_pairs_max_nodes()
+                )
+            }),
             modularity: m.modularity,
             community_count,
             communities,
@@ -496,7 +541,12 @@ pub fn path(store: &Store, name: NetworkName, from: &str, to: &str) -> Result<Pa
         bridges: Vec::new(),
         edge_count: 0,
     };
-    Analysed { net, metrics }.path(from, to)
+    Analysed {
+        net,
+        metrics,
+        all_pairs: false,
+    }
+    .path(from, to)
 }
 
 impl NetworkSummary {
@@ -532,6 +582,12 @@ impl NetworkSummary {
             ("betweenness", &self.top_betweenness),
             ("closeness", &self.top_closeness),
         ] {
+            if list.is_empty() {
+                if let Some(why) = &self.all_pairs_skipped {
+                    let _ = writeln!(s, "top {title}: {why}");
+                    continue;
+                }
+            }
             let _ = writeln!(s, "top {title}:");
             for (i, r) in list.iter().enumerate() {
                 let _ = writeln!(s, "  {:>2}. {:<40} {:.6}", i + 1, r.label, r.value);
