@@ -877,3 +877,22 @@ fn http_api_serves_the_network() {
     assert_eq!(status, 200);
     assert!(body.starts_with("graph"));
 }
+
+// Proves a network over the all-pairs limit gets no betweenness or closeness rankings, and
+// the summary says why (text and JSON) instead of ranking zeros; under the limit it ranks.
+#[test]
+fn all_pairs_limit_is_reported_not_hidden() {
+    let net = graph::build_network(&store().store(), NetworkName::Report).unwrap();
+    let nodes = net.node_count();
+    assert!(nodes > 3);
+    let over = Analysed::with_all_pairs_limit(net.clone(), nodes - 1).summary(5);
+    assert!(over.top_betweenness.is_empty() && over.top_closeness.is_empty());
+    let why = over.all_pairs_skipped.clone().expect("the reason");
+    assert!(why.contains(&nodes.to_string()), "{why}");
+    assert!(over.to_text().contains("AMITY_ALL_PAIRS_MAX_NODES"));
+    assert!(serde_json::to_value(&over).unwrap()["all_pairs_skipped"].is_string());
+    let within = Analysed::with_all_pairs_limit(net, nodes).summary(5);
+    assert!(within.all_pairs_skipped.is_none());
+    assert_eq!(within.top_betweenness.len(), 5);
+    assert!(within.top_betweenness[0].value > 0.0);
+}

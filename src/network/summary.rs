@@ -148,6 +148,8 @@ pub struct Analysed {
     pub metrics: Metrics,
     /// Whether betweenness and closeness were computed (see [`all_pairs_max_nodes`]).
     pub all_pairs: bool,
+    /// The node limit that decided it.
+    pub all_pairs_limit: usize,
 }
 
 /// Networks up to this many nodes get betweenness and closeness, which cost nodes × edges
@@ -166,12 +168,18 @@ pub fn all_pairs_max_nodes() -> usize {
 impl Analysed {
     /// Computes the metrics; betweenness and closeness only up to [`all_pairs_max_nodes`].
     pub fn new(net: Network) -> Self {
-        let all_pairs = net.node_count() <= all_pairs_max_nodes();
+        Self::with_all_pairs_limit(net, all_pairs_max_nodes())
+    }
+
+    /// As [`Analysed::new`], with betweenness and closeness up to `limit` nodes.
+    pub fn with_all_pairs_limit(net: Network, limit: usize) -> Self {
+        let all_pairs = net.node_count() <= limit;
         let metrics = metrics::compute_with(&net.simple(), all_pairs);
         Analysed {
             net,
             metrics,
             all_pairs,
+            all_pairs_limit: limit,
         }
     }
 
@@ -187,6 +195,7 @@ impl Analysed {
             net,
             metrics,
             all_pairs: false,
+            all_pairs_limit: 0,
         }
     }
 
@@ -294,7 +303,7 @@ impl Analysed {
                      limit of {} (set AMITY_ALL_PAIRS_MAX_NODES to raise it; the cost grows as \
                      nodes × edges)",
                     self.net.node_count(),
-                    all_pairs_max_nodes()
+                    self.all_pairs_limit
                 )
             }),
             modularity: m.modularity,
@@ -545,6 +554,7 @@ pub fn path(store: &Store, name: NetworkName, from: &str, to: &str) -> Result<Pa
         net,
         metrics,
         all_pairs: false,
+        all_pairs_limit: 0,
     }
     .path(from, to)
 }
