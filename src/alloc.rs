@@ -5,9 +5,18 @@
 //! per allocation. The `amity` binary installs it; an embedding program that wants the budget
 //! installs it too:
 //!
-//! ```ignore
+//! ```
 //! #[global_allocator]
-//! static ALLOC: amity::alloc::Counting<std::alloc::System> = amity::alloc::Counting(std::alloc::System);
+//! static ALLOC: amity::alloc::Counting<std::alloc::System> =
+//!     amity::alloc::Counting(std::alloc::System);
+//!
+//! fn main() {
+//!     let before = amity::alloc::thread_net_bytes();
+//!     let held = vec![0u8; 1 << 20];
+//!     assert!(amity::alloc::installed());
+//!     assert!(amity::alloc::thread_net_bytes() - before >= 1 << 20);
+//!     drop(held);
+//! }
 //! ```
 //!
 //! Without it, [`installed`] is false and the budget is not enforced (the deadline still is).
