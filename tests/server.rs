@@ -36,6 +36,29 @@ fn count_all(c: &Client, s: &Server) -> u64 {
         .unwrap()
 }
 
+/// Posts `query` and returns the status and body.
+fn post_query(url: String, query: &str) -> (u16, String) {
+    let r = client()
+        .post(url)
+        .header(CONTENT_TYPE, "application/sparql-query")
+        .body(query.to_string())
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.text().unwrap())
+}
+
+/// Waits until no evaluation runs; fails if one keeps its worker.
+fn wait_idle(s: &Server) {
+    let freed = Instant::now();
+    while s.state.in_flight() > 0 {
+        assert!(
+            freed.elapsed() < Duration::from_secs(20),
+            "a stopped evaluation kept its worker"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 // Proves SELECT/ASK come as JSON, XML, CSV and TSV, and CONSTRUCT as Turtle, N-Triples,
 // JSON-LD, RDF/XML, N-Quads and TriG, chosen by Accept or by format=.
 #[test]
@@ -404,15 +427,7 @@ fn explosive_query_is_cut_at_the_deadline() {
     cfg.max_concurrent = 3;
     let s = start(cfg);
     let url = s.url("/sparql");
-    let bomb = std::thread::spawn(move || {
-        let r = client()
-            .post(url)
-            .header(CONTENT_TYPE, "application/sparql-query")
-            .body(EXPLOSIVE)
-            .send()
-            .unwrap();
-        (r.status().as_u16(), r.text().unwrap())
-    });
+    let bomb = std::thread::spawn(move || post_query(url, EXPLOSIVE));
     let c = client();
     // Wait until the bomb is running, then check that simple queries still answer.
     let start_wait = Instant::now();
@@ -433,14 +448,7 @@ fn explosive_query_is_cut_at_the_deadline() {
     assert_eq!(status, 503);
     assert!(text.contains("deadline"), "{text}");
     // The worker returns shortly after the deadline: nothing stays in flight.
-    let freed = Instant::now();
-    while s.state.in_flight() > 0 {
-        assert!(
-            freed.elapsed() < Duration::from_secs(20),
-            "the cancelled evaluation kept its worker"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_idle(&s);
     // All slots usable again.
     let handles: Vec<_> = (0..3)
         .map(|_| {
@@ -475,16 +483,7 @@ fn full_pool_gives_503_with_retry_after() {
     let bombs: Vec<_> = (0..2)
         .map(|_| {
             let url = s.url("/sparql");
-            std::thread::spawn(move || {
-                client()
-                    .post(url)
-                    .header(CONTENT_TYPE, "application/sparql-query")
-                    .body(EXPLOSIVE)
-                    .send()
-                    .unwrap()
-                    .status()
-                    .as_u16()
-            })
+            std::thread::spawn(move || post_query(url, EXPLOSIVE).0)
         })
         .collect();
     let waited = Instant::now();
@@ -498,29 +497,6 @@ fn full_pool_gives_503_with_retry_after() {
     assert!(r.text().unwrap().contains("busy"));
     for b in bombs {
         assert_eq!(b.join().unwrap(), 503);
-    }
-}
-
-/// Posts `query` and returns the status and body.
-fn post_query(url: String, query: &str) -> (u16, String) {
-    let r = client()
-        .post(url)
-        .header(CONTENT_TYPE, "application/sparql-query")
-        .body(query.to_string())
-        .send()
-        .unwrap();
-    (r.status().as_u16(), r.text().unwrap())
-}
-
-/// Waits until no evaluation runs; fails if one keeps its worker.
-fn wait_idle(s: &Server) {
-    let freed = Instant::now();
-    while s.state.in_flight() > 0 {
-        assert!(
-            freed.elapsed() < Duration::from_secs(30),
-            "a stopped evaluation kept its worker"
-        );
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
