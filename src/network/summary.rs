@@ -146,9 +146,8 @@ pub struct PathSummary {
 pub struct Analysed {
     pub net: Network,
     pub metrics: Metrics,
-    /// Whether betweenness and closeness were computed (see [`all_pairs_max_nodes`]).
-    pub all_pairs: bool,
-    /// The node limit that decided it.
+    /// Networks up to this many nodes got betweenness and closeness (see
+    /// [`all_pairs_max_nodes`]; 0 when they were not asked for).
     pub all_pairs_limit: usize,
 }
 
@@ -173,12 +172,10 @@ impl Analysed {
 
     /// As [`Analysed::new`], with betweenness and closeness up to `limit` nodes.
     pub fn with_all_pairs_limit(net: Network, limit: usize) -> Self {
-        let all_pairs = net.node_count() <= limit;
-        let metrics = metrics::compute_with(&net.simple(), all_pairs);
+        let metrics = metrics::compute_with(&net.simple(), net.node_count() <= limit);
         Analysed {
             net,
             metrics,
-            all_pairs,
             all_pairs_limit: limit,
         }
     }
@@ -194,9 +191,13 @@ impl Analysed {
         Analysed {
             net,
             metrics,
-            all_pairs: false,
             all_pairs_limit: 0,
         }
+    }
+
+    /// Whether betweenness and closeness were computed.
+    pub fn all_pairs(&self) -> bool {
+        self.net.node_count() <= self.all_pairs_limit
     }
 
     fn named(&self, i: usize) -> Named {
@@ -276,6 +277,13 @@ impl Analysed {
         } else {
             Vec::new()
         };
+        let all_pairs_ranked = |values: &[f64]| {
+            if self.all_pairs() {
+                self.ranked(values, top)
+            } else {
+                Vec::new()
+            }
+        };
         NetworkSummary {
             network: self.net.name,
             nodes: self.net.node_count(),
@@ -287,17 +295,9 @@ impl Analysed {
             degree_distribution: dist,
             top_degree: self.ranked(&degree, top),
             top_pagerank: self.ranked(&m.pagerank, top),
-            top_betweenness: if self.all_pairs {
-                self.ranked(&m.betweenness, top)
-            } else {
-                Vec::new()
-            },
-            top_closeness: if self.all_pairs {
-                self.ranked(&m.closeness, top)
-            } else {
-                Vec::new()
-            },
-            all_pairs_skipped: (!self.all_pairs).then(|| {
+            top_betweenness: all_pairs_ranked(&m.betweenness),
+            top_closeness: all_pairs_ranked(&m.closeness),
+            all_pairs_skipped: (!self.all_pairs()).then(|| {
                 format!(
                     "betweenness and closeness not computed: {} nodes is over the all-pairs \
                      limit of {} (set AMITY_ALL_PAIRS_MAX_NODES to raise it; the cost grows as \
@@ -553,7 +553,6 @@ pub fn path(store: &Store, name: NetworkName, from: &str, to: &str) -> Result<Pa
     Analysed {
         net,
         metrics,
-        all_pairs: false,
         all_pairs_limit: 0,
     }
     .path(from, to)
