@@ -108,43 +108,52 @@ impl Config {
 /// The statistics and which change they describe.
 #[derive(Default)]
 struct StatsSlot {
-    /// (latest finished statistics, generation they describe, newest generation begun).
-    state: std::sync::Mutex<(Option<Arc<Stats>>, u64, u64)>,
+    state: std::sync::Mutex<StatsState>,
     changed: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct StatsState {
+    /// The latest finished count.
+    latest: Option<Arc<Stats>>,
+    /// The generation `latest` describes.
+    counted: u64,
+    /// The newest generation begun (a change bumps it).
+    begun: u64,
 }
 
 impl StatsSlot {
     fn begin(&self) -> u64 {
         let mut s = self.state.lock().expect("stats lock");
-        s.2 += 1;
-        s.2
+        s.begun += 1;
+        s.begun
     }
 
     fn finish(&self, generation: u64, stats: Stats) {
         let mut s = self.state.lock().expect("stats lock");
-        if generation > s.1 {
-            s.0 = Some(Arc::new(stats));
-            s.1 = generation;
+        if generation > s.counted {
+            s.latest = Some(Arc::new(stats));
+            s.counted = generation;
             self.changed.notify_all();
         }
     }
 
     fn latest(&self) -> Option<Arc<Stats>> {
-        self.state.lock().expect("stats lock").0.clone()
+        self.state.lock().expect("stats lock").latest.clone()
     }
 
     fn current(&self) -> bool {
         let s = self.state.lock().expect("stats lock");
-        s.1 == s.2
+        s.counted == s.begun
     }
 
     fn wait_current(&self, timeout: Duration) -> bool {
         let s = self.state.lock().expect("stats lock");
         let (s, _) = self
             .changed
-            .wait_timeout_while(s, timeout, |s| s.1 != s.2)
+            .wait_timeout_while(s, timeout, |s| s.counted != s.begun)
             .expect("stats lock");
-        s.1 == s.2
+        s.counted == s.begun
     }
 }
 
