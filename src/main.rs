@@ -10,13 +10,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 
 use amity::query::{self, Format};
+use amity::store::{AmityStore, LoadSummary};
+use amity::{Error, Result};
 
 /// Counts each thread's heap so the endpoint can enforce its per-query memory budget.
 #[global_allocator]
 static ALLOC: amity::alloc::Counting<mimalloc::MiMalloc> =
     amity::alloc::Counting(mimalloc::MiMalloc);
-use amity::store::{AmityStore, LoadSummary};
-use amity::{Error, Result};
 
 /// A knowledge graph of friendship cities and foreign-affairs events.
 #[derive(Parser)]
@@ -446,8 +446,8 @@ enum MetricsScope {
     /// only for networks up to [`ONE_SHOT_ALL_PAIRS_MAX_NODES`] nodes.
     OneShot,
     /// Stores that live on (serve, load --store): betweenness and closeness up to
-    /// [`amity::network::summary::ALL_PAIRS_MAX_NODES`] nodes (the Wikidata network's 10,055 take a few seconds);
-    /// larger networks (synthetic data at scale) get PageRank, communities and components only,
+    /// [`amity::network::summary::ALL_PAIRS_MAX_NODES`] nodes (the Wikidata network's 10,055
+    /// take a few seconds); larger networks (synthetic data at scale) get PageRank, communities and components only,
     /// since all-pairs metrics grow as nodes × edges.
     Kept,
 }

@@ -10,11 +10,11 @@
 //! the built side of MINUS), the projection, and both the parts and the output of every cross
 //! product (a join group is split into its unlinked parts for this), inside OPTIONAL and
 //! EXISTS too. OPTIONAL and EXISTS themselves are not wrapped: a filter there stops the
-//! optimizer from evaluating them row by row with the outer bindings (hk-macao-taiwan ran 1.27×
-//! oxigraph's time at scale 1), and without a cross product their rows come from store reads,
-//! which check the token. The filter is always true; when the request's token is cancelled the function
-//! unwinds the worker with a [`Stopped`] payload, which [`catch`] turns back into a deadline
-//! error.
+//! optimizer from evaluating them row by row with the outer bindings (hk-macao-taiwan ran
+//! 1.27× oxigraph's time at scale 1), and without a cross product their rows come from store
+//! reads, which check the token. The filter is always true; when the request's token is
+//! cancelled (or the memory budget is spent) the function unwinds the worker with a
+//! [`Stopped`] payload, which [`catch`] turns back into an error.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
