@@ -170,6 +170,18 @@ impl Source {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `serve` sets up its own log (access log at info); the other commands log warnings, and
+    // with RUST_LOG=info the time each load stage took.
+    if !matches!(cli.command, Command::Serve(_)) {
+        tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            )
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .init();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

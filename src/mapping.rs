@@ -7,52 +7,93 @@
 
 use std::collections::HashMap;
 
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{
+    GraphName, Literal, LiteralRef, NamedNode, NamedNodeRef, Quad, QuadRef, TermRef,
+};
 
 use crate::model::*;
 use crate::vocab::{self, am, dcterms, geo, geosparql, prov, rdf, rdfs, schemes, skos, xsd};
 
 /// Maps a validated dataset to quads (the ontology is loaded separately by the store).
 pub fn dataset_to_quads(ds: &Dataset) -> Vec<Quad> {
-    let mut m = Mapper::new(ds);
+    let mut quads = Vec::with_capacity(ds.row_count() * 12);
+    map_dataset(ds, &mut |q| quads.push(q.into_owned()));
+    quads
+}
+
+/// Maps a validated dataset, handing each quad to `sink` as it is made: nothing is collected,
+/// so a store can take ten million quads without holding them all first.
+pub fn map_dataset(ds: &Dataset, sink: &mut dyn FnMut(QuadRef<'_>)) {
+    map_dataset_with_progress(ds, sink, &mut |_| {})
+}
+
+/// As [`map_dataset`], calling `rows_done` with the number of rows mapped so far every
+/// [`PROGRESS_STEP`] rows and at the end.
+pub fn map_dataset_with_progress(
+    ds: &Dataset,
+    sink: &mut dyn FnMut(QuadRef<'_>),
+    rows_done: &mut dyn FnMut(usize),
+) {
+    let mut m = Mapper::new(ds, sink);
+    let (mut rows, total) = (0, ds.row_count());
+    let mut tick = || {
+        rows += 1;
+        if rows % PROGRESS_STEP == 0 || rows == total {
+            rows_done(rows);
+        }
+    };
     for r in &ds.reports {
         m.report(r);
+        tick();
     }
     for p in &ds.passages {
         m.passage(p);
+        tick();
     }
     for t in &ds.tasks {
         m.task(t);
+        tick();
     }
     for d in &ds.departments {
         m.department(d);
+        tick();
     }
     for o in &ds.organisations {
         m.organisation(o);
+        tick();
     }
     for p in &ds.persons {
         m.person(p);
+        tick();
     }
     for p in &ds.places {
         m.place(p);
+        tick();
     }
     for t in &ds.ties {
         m.tie(t);
+        tick();
     }
     for a in &ds.agreements {
         m.agreement(a);
+        tick();
     }
     for e in &ds.events {
         m.event(e);
+        tick();
     }
     for p in &ds.projects {
         m.project(p);
+        tick();
     }
     for d in &ds.documents {
         m.document(d);
+        tick();
     }
-    m.quads
 }
+
+/// How often (in rows) [`map_dataset_with_progress`] reports.
+pub const PROGRESS_STEP: usize = 10_000;
 
 /// The IRI of a row.
 pub fn iri(kind: Kind, id: &str) -> NamedNode {
@@ -86,8 +127,8 @@ fn level_class(l: Level) -> NamedNodeRef<'static> {
     }
 }
 
-struct Mapper<'a> {
-    quads: Vec<Quad>,
+struct Mapper<'a, 's> {
+    sink: &'s mut dyn FnMut(QuadRef<'_>),
     /// The graph of each passage (its report's graph).
     passage_graph: HashMap<&'a str, GraphName>,
     reference_graph: GraphName,
@@ -99,11 +140,11 @@ struct Mapper<'a> {
     graph: GraphName,
 }
 
-impl<'a> Mapper<'a> {
-    fn new(ds: &'a Dataset) -> Self {
+impl<'a, 's> Mapper<'a, 's> {
+    fn new(ds: &'a Dataset, sink: &'s mut dyn FnMut(QuadRef<'_>)) -> Self {
         let report_graph = |id: &str| GraphName::from(NamedNode::new_unchecked(vocab::graph(id)));
         Mapper {
-            quads: Vec::with_capacity(ds.row_count() * 12),
+            sink,
             passage_graph: ds
                 .passages
                 .iter()
@@ -124,16 +165,11 @@ impl<'a> Mapper<'a> {
         }
     }
 
-    fn add(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<Term>) {
-        self.quads.push(Quad::new(
-            NamedOrBlankNode::from(s.clone()),
-            p.into_owned(),
-            o,
-            self.graph.clone(),
-        ));
+    fn add<'t>(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<TermRef<'t>>) {
+        (self.sink)(QuadRef::new(s, p, o.into(), self.graph.as_ref()));
     }
 
-    fn iri(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<NamedNode>) {
+    fn iri<'t>(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, o: impl Into<NamedNodeRef<'t>>) {
         self.add(s, p, o.into());
     }
 
@@ -142,7 +178,7 @@ impl<'a> Mapper<'a> {
             self.add(
                 s,
                 p,
-                Literal::new_language_tagged_literal_unchecked(text, "zh"),
+                LiteralRef::new_language_tagged_literal_unchecked(text, "zh"),
             );
         }
     }
@@ -152,13 +188,13 @@ impl<'a> Mapper<'a> {
             self.add(
                 s,
                 p,
-                Literal::new_language_tagged_literal_unchecked(text, "en"),
+                LiteralRef::new_language_tagged_literal_unchecked(text, "en"),
             );
         }
     }
 
     fn typed(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, value: &str, dt: NamedNodeRef<'_>) {
-        self.add(s, p, Literal::new_typed_literal(value, dt));
+        self.add(s, p, LiteralRef::new_typed_literal(value, dt));
     }
 
     /// An `xsd:decimal` in the form Turtle writes bare (`72.0`, not `"72"^^xsd:decimal`).
@@ -171,7 +207,7 @@ impl<'a> Mapper<'a> {
     }
 
     fn int(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, v: i64) {
-        self.add(s, p, Literal::from(v));
+        self.add(s, p, &Literal::from(v));
     }
 
     fn concept(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, scheme: schemes::Scheme, key: &str) {
@@ -179,7 +215,7 @@ impl<'a> Mapper<'a> {
             self.iri(
                 s,
                 p,
-                NamedNode::new_unchecked(vocab::concept(scheme.0, key)),
+                &NamedNode::new_unchecked(vocab::concept(scheme.0, key)),
             );
         }
     }
@@ -191,13 +227,13 @@ impl<'a> Mapper<'a> {
 
     fn refs(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, refs: &[Ref]) {
         for r in refs {
-            self.iri(s, p, ref_iri(r));
+            self.iri(s, p, &ref_iri(r));
         }
     }
 
     fn opt_ref(&mut self, s: &NamedNode, p: NamedNodeRef<'_>, r: &Option<Ref>) {
         if let Some(r) = r {
-            self.iri(s, p, ref_iri(r));
+            self.iri(s, p, &ref_iri(r));
         }
     }
 
@@ -212,13 +248,13 @@ impl<'a> Mapper<'a> {
             None => self.reference_graph.clone(),
         };
         if let Some(p) = &prov_.passage {
-            self.iri(s, prov::WAS_DERIVED_FROM, ref_iri(p));
+            self.iri(s, prov::WAS_DERIVED_FROM, &ref_iri(p));
         }
         if let Some(q) = &prov_.quote {
             self.zh(s, am::QUOTE, q);
         }
         if let Some(src) = &prov_.source {
-            self.add(s, dcterms::SOURCE, Literal::from(src.as_str()));
+            self.add(s, dcterms::SOURCE, LiteralRef::new_simple_literal(src));
         }
     }
 
@@ -246,8 +282,8 @@ impl<'a> Mapper<'a> {
         self.typed(&s, dcterms::DATE, &r.date, xsd::DATE);
         self.typed(&s, am::PERIOD_START, &r.period_start, xsd::DATE);
         self.typed(&s, am::PERIOD_END, &r.period_end, xsd::DATE);
-        self.iri(&s, dcterms::PUBLISHER, ref_iri(&r.publisher));
-        self.iri(&s, prov::WAS_ATTRIBUTED_TO, ref_iri(&r.publisher));
+        self.iri(&s, dcterms::PUBLISHER, &ref_iri(&r.publisher));
+        self.iri(&s, prov::WAS_ATTRIBUTED_TO, &ref_iri(&r.publisher));
         self.zh(&s, am::SOURCE_NAME, &r.source_zh);
         self.zh(&s, am::TEXT, &r.text);
     }
@@ -271,7 +307,7 @@ impl<'a> Mapper<'a> {
         self.int(&s, am::SENTENCE, p.sentence);
         self.int(&s, am::CHAR_START, p.char_start as i64);
         self.int(&s, am::CHAR_END, p.char_end as i64);
-        self.iri(&s, dcterms::IS_PART_OF, ref_iri(&p.report));
+        self.iri(&s, dcterms::IS_PART_OF, &ref_iri(&p.report));
     }
 
     fn passages_text(&self, refs: &[Ref]) -> String {
@@ -296,12 +332,12 @@ impl<'a> Mapper<'a> {
         let progress = self.passages_text(&t.progress_passages);
         self.zh(&s, am::TASK_TEXT, &task_text);
         self.zh(&s, am::PROGRESS_TEXT, &progress);
-        self.iri(&s, am::LEAD_DEPARTMENT, ref_iri(&t.lead_department));
-        self.iri(&s, dcterms::IS_PART_OF, ref_iri(&t.report));
+        self.iri(&s, am::LEAD_DEPARTMENT, &ref_iri(&t.lead_department));
+        self.iri(&s, dcterms::IS_PART_OF, &ref_iri(&t.report));
         self.refs(&s, am::TASK_PASSAGE, &t.task_passages);
         self.refs(&s, am::PROGRESS_PASSAGE, &t.progress_passages);
         self.refs(&s, prov::WAS_DERIVED_FROM, &t.task_passages);
-        self.iri(&s, prov::WAS_DERIVED_FROM, ref_iri(&t.lead_passage));
+        self.iri(&s, prov::WAS_DERIVED_FROM, &ref_iri(&t.lead_passage));
     }
 
     fn department(&mut self, d: &Department) {
@@ -366,13 +402,13 @@ impl<'a> Mapper<'a> {
         self.concept(&s, am::ADMIN_TYPE, schemes::ADMIN_TYPE, &p.admin_type);
         self.opt_ref(&s, am::PART_OF, &p.part_of);
         if let Some(c) = &p.country {
-            self.iri(&s, am::COUNTRY_OF, iri(Kind::Place, c));
+            self.iri(&s, am::COUNTRY_OF, &iri(Kind::Place, c));
         }
         if let (Some(lat), Some(lon)) = (&p.lat, &p.lon) {
             self.decimal(&s, geo::LAT, lat);
             self.decimal(&s, geo::LONG, lon);
             let g = NamedNode::new_unchecked(format!("{}#geometry", s.as_str()));
-            self.iri(&s, geosparql::HAS_GEOMETRY, g.clone());
+            self.iri(&s, geosparql::HAS_GEOMETRY, &g);
             self.iri(&g, rdf::TYPE, geosparql::GEOMETRY);
             self.typed(
                 &g,
@@ -382,13 +418,13 @@ impl<'a> Mapper<'a> {
             );
         }
         if let Some(c) = &p.coord_source {
-            self.add(&s, am::COORDINATE_SOURCE, Literal::from(c.as_str()));
+            self.add(&s, am::COORDINATE_SOURCE, LiteralRef::new_simple_literal(c));
         }
         if let Some(q) = &p.wikidata {
             self.iri(
                 &s,
                 am::WIKIDATA,
-                NamedNode::new_unchecked(format!("{}{q}", vocab::WD_NS)),
+                &NamedNode::new_unchecked(format!("{}{q}", vocab::WD_NS)),
             );
         }
         if let Some(n) = &p.note {
@@ -407,8 +443,8 @@ impl<'a> Mapper<'a> {
             &format!("{}—{}", a.0, b.0),
             &format!("{} – {}", a.1, b.1),
         );
-        self.iri(&s, am::PARTY, ref_iri(&t.place_a));
-        self.iri(&s, am::PARTY, ref_iri(&t.place_b));
+        self.iri(&s, am::PARTY, &ref_iri(&t.place_a));
+        self.iri(&s, am::PARTY, &ref_iri(&t.place_b));
         self.concept(&s, am::TIE_KIND, schemes::TIE_KIND, &t.kind);
         if let Some(y) = &t.start_year {
             self.typed(&s, am::START_YEAR, y, xsd::G_YEAR);
