@@ -251,6 +251,18 @@ impl Network {
 
 /// Runs a SELECT with amity's prefixes and returns rows of optional terms, in variable order.
 pub fn select(store: &Store, body: &str) -> Result<Vec<Vec<Option<Term>>>> {
+    let start = std::time::Instant::now();
+    let rows = select_rows(store, body)?;
+    tracing::debug!(
+        query = body.split_whitespace().take(8).collect::<Vec<_>>().join(" "),
+        rows = rows.len(),
+        elapsed = ?start.elapsed(),
+        "network view query"
+    );
+    Ok(rows)
+}
+
+fn select_rows(store: &Store, body: &str) -> Result<Vec<Vec<Option<Term>>>> {
     let text = format!("{}{body}", vocab::SPARQL_PREFIXES);
     let q = query::parse(&text, None)?;
     match query::evaluate(store, q, &query::QueryOptions::default())? {
@@ -362,21 +374,66 @@ fn node_attributes(store: &Store) -> Result<HashMap<String, Node>> {
     Ok(nodes)
 }
 
+/// The report network's ties, each pair once.
+const TIES: &str = "SELECT ?t ?a ?b ?kind ?year ?en WHERE {
+   ?t a am:FriendshipTie ; am:party ?a , ?b ; am:tieKind ?kind .
+   FILTER(STR(?a) < STR(?b))
+   OPTIONAL { ?t am:startYear ?year }
+   OPTIONAL { ?t rdfs:label ?en FILTER(LANG(?en) = \"en\") }
+ }";
+
+/// The report network's agreements between two parties, each pair once.
+const AGREEMENTS: &str = "SELECT ?ag ?a ?b ?kind ?date ?start ?en WHERE {
+   ?ag a am:Agreement ; am:party ?a , ?b ; am:agreementKind ?kind .
+   FILTER(STR(?a) < STR(?b))
+   OPTIONAL { ?ag dcterms:date ?date }
+   OPTIONAL { ?ag am:periodStart ?start }
+   OPTIONAL { ?ag rdfs:label ?en FILTER(LANG(?en) = \"en\") }
+ }";
+
+/// Events with their kind, date, label and the home of the office that reported them.
+const EVENTS: &str = "SELECT ?e ?kind ?date ?start ?en ?home WHERE {
+   ?e a am:Event ; am:eventKind ?kind .
+   OPTIONAL { ?e dcterms:date ?date }
+   OPTIONAL { ?e am:periodStart ?start }
+   OPTIONAL { ?e rdfs:label ?en FILTER(LANG(?en) = \"en\") }
+   OPTIONAL { ?e prov:wasDerivedFrom/dcterms:isPartOf/dcterms:publisher/am:basedIn ?home }
+ }";
+
+/// The places and organisations each event lists.
+const EVENT_LISTS: &str = "SELECT ?e ?p ?x WHERE {
+   ?e a am:Event ; ?p ?x .
+   FILTER(?p IN (am:heldIn, am:counterpart, am:organiser, am:participant))
+ }";
+
+/// The result of a scoped thread; a panic in it goes on in the caller.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 /// Builds the report network from the store.
 pub fn report_network(store: &Store) -> Result<Network> {
-    let attrs = node_attributes(store)?;
+    // The five reads are independent: run them side by side (each evaluation is one thread).
+    let (attrs, ties, agreements, event_rows, event_lists) = std::thread::scope(|scope| {
+        let attrs = scope.spawn(|| node_attributes(store));
+        let [ties, agreements, event_rows, event_lists] =
+            [TIES, AGREEMENTS, EVENTS, EVENT_LISTS].map(|q| scope.spawn(move || select(store, q)));
+        (
+            joined(attrs),
+            joined(ties),
+            joined(agreements),
+            joined(event_rows),
+            joined(event_lists),
+        )
+    });
+    let (attrs, ties, agreements, event_rows, event_lists) =
+        (attrs?, ties?, agreements?, event_rows?, event_lists?);
     // (a, b, edge) with a, b IRIs.
     let mut edges: Vec<(String, String, Edge)> = Vec::new();
 
-    for r in select(
-        store,
-        "SELECT ?t ?a ?b ?kind ?year ?en WHERE {
-           ?t a am:FriendshipTie ; am:party ?a , ?b ; am:tieKind ?kind .
-           FILTER(STR(?a) < STR(?b))
-           OPTIONAL { ?t am:startYear ?year }
-           OPTIONAL { ?t rdfs:label ?en FILTER(LANG(?en) = \"en\") }
-         }",
-    )? {
+    for r in ties {
         let (Some(t), Some(a), Some(b)) = (iri_of(&r[0]), iri_of(&r[1]), iri_of(&r[2])) else {
             continue;
         };
@@ -394,16 +451,7 @@ pub fn report_network(store: &Store) -> Result<Network> {
         ));
     }
 
-    for r in select(
-        store,
-        "SELECT ?ag ?a ?b ?kind ?date ?start ?en WHERE {
-           ?ag a am:Agreement ; am:party ?a , ?b ; am:agreementKind ?kind .
-           FILTER(STR(?a) < STR(?b))
-           OPTIONAL { ?ag dcterms:date ?date }
-           OPTIONAL { ?ag am:periodStart ?start }
-           OPTIONAL { ?ag rdfs:label ?en FILTER(LANG(?en) = \"en\") }
-         }",
-    )? {
+    for r in agreements {
         let (Some(ag), Some(a), Some(b)) = (iri_of(&r[0]), iri_of(&r[1]), iri_of(&r[2])) else {
             continue;
         };
@@ -434,16 +482,7 @@ pub fn report_network(store: &Store) -> Result<Network> {
         participants: BTreeSet<String>,
     }
     let mut events: BTreeMap<String, Ev> = BTreeMap::new();
-    for r in select(
-        store,
-        "SELECT ?e ?kind ?date ?start ?en ?home WHERE {
-           ?e a am:Event ; am:eventKind ?kind .
-           OPTIONAL { ?e dcterms:date ?date }
-           OPTIONAL { ?e am:periodStart ?start }
-           OPTIONAL { ?e rdfs:label ?en FILTER(LANG(?en) = \"en\") }
-           OPTIONAL { ?e prov:wasDerivedFrom/dcterms:isPartOf/dcterms:publisher/am:basedIn ?home }
-         }",
-    )? {
+    for r in event_rows {
         let Some(e) = iri_of(&r[0]) else { continue };
         let ev = events.entry(e).or_default();
         ev.kind = iri_of(&r[1]).map(|k| local(&k)).unwrap_or_default();
@@ -455,13 +494,7 @@ pub fn report_network(store: &Store) -> Result<Network> {
             ev.home.insert(h);
         }
     }
-    for r in select(
-        store,
-        "SELECT ?e ?p ?x WHERE {
-           ?e a am:Event ; ?p ?x .
-           FILTER(?p IN (am:heldIn, am:counterpart, am:organiser, am:participant))
-         }",
-    )? {
+    for r in event_lists {
         let (Some(e), Some(p), Some(x)) = (iri_of(&r[0]), iri_of(&r[1]), iri_of(&r[2])) else {
             continue;
         };
@@ -574,6 +607,10 @@ pub fn wikidata_network(store: &Store) -> Result<Network> {
                 ..Default::default()
             },
         ));
+    }
+    if nodes.is_empty() {
+        // No twin network loaded: no pairs to look for, and no report places to read.
+        return Ok(Network::new(NetworkName::Wikidata));
     }
     // Report places linked to Wikidata lend their Chinese label, level, country and coordinates.
     let attrs = node_attributes(store)?;

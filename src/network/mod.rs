@@ -125,13 +125,16 @@ pub fn metrics_quads(store: &Store, opts: MetricsOptions) -> Result<Vec<Quad>> {
         names.push(NetworkName::Wikidata);
     }
     for name in names {
+        let start = std::time::Instant::now();
         let net = build_network(store, name)?;
+        tracing::info!(network = ?name, nodes = net.node_count(), elapsed = ?start.elapsed(), "network view built");
         if net.node_count() == 0 {
             continue;
         }
         let simple = net.simple();
         let all_pairs = net.node_count() <= opts.all_pairs_max_nodes;
         let m = metrics::compute_with(&simple, all_pairs);
+        tracing::info!(network = ?name, all_pairs, elapsed = ?start.elapsed(), "metrics computed");
         let nn = NamedNode::new_unchecked(name.iri());
         add(&nn, rdf::TYPE, am::NETWORK.into_owned().into());
         add(&nn, prov::WAS_GENERATED_BY, activity.clone().into());
