@@ -8,12 +8,13 @@
 //! `DIR/CURRENT` (the name of the live generation) and `DIR/gen-NNNNNN/` (RocksDB folders). A
 //! reload writes `gen-(N+1)`, then atomically replaces `CURRENT`, then removes the old folder.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad};
+use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad, QuadRef};
 use oxigraph::store::Store;
 
 use crate::error::{Error, Result};
@@ -52,7 +53,51 @@ pub struct AmityStore {
 
 /// A step run on every freshly built store before it goes live: it reads the store and returns
 /// derived quads (e.g. network metrics), which the store then writes. Readers never write.
-pub type PostLoad = Arc<dyn Fn(&Store) -> Result<Vec<Quad>> + Send + Sync>;
+#[derive(Clone)]
+pub struct PostLoad {
+    run: Arc<dyn Fn(&Store) -> Result<Vec<Quad>> + Send + Sync>,
+    /// The predicates the step reads, when it reads only some. An on-disk build then hands the
+    /// step an in-memory copy of just those quads, made while mapping, instead of reading
+    /// RocksDB back (at 10 M quads: 50 s for the network view over RocksDB, 8 s in memory).
+    reads: Option<Arc<HashSet<String>>>,
+}
+
+impl PostLoad {
+    /// A step that may read anything in the store.
+    pub fn new(run: impl Fn(&Store) -> Result<Vec<Quad>> + Send + Sync + 'static) -> Self {
+        PostLoad {
+            run: Arc::new(run),
+            reads: None,
+        }
+    }
+
+    /// Declares that the step reads only quads with these predicates (in any graph): it must
+    /// derive the same quads from a store holding only those.
+    pub fn reading_only<'a>(
+        mut self,
+        predicates: impl IntoIterator<Item = NamedNodeRef<'a>>,
+    ) -> Self {
+        self.reads = Some(Arc::new(
+            predicates
+                .into_iter()
+                .map(|p| p.as_str().to_string())
+                .collect(),
+        ));
+        self
+    }
+
+    /// Runs the step on `store`.
+    pub fn run(&self, store: &Store) -> Result<Vec<Quad>> {
+        (self.run)(store)
+    }
+
+    /// Whether the step reads quads with this predicate.
+    pub fn reads(&self, predicate: NamedNodeRef<'_>) -> bool {
+        self.reads
+            .as_ref()
+            .is_none_or(|r| r.contains(predicate.as_str()))
+    }
+}
 
 /// Which kind of store a build writes into: they take quads best in different ways.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,6 +260,11 @@ fn build(
         extra.extend(crate::network::wikidata::to_quads(crawl));
     }
     let rows = ds.row_count();
+    // On disk, a step that declares what it reads gets an in-memory copy of just that.
+    let view = match post_load {
+        Some(p) if backend == Backend::Disk && p.reads.is_some() => Some(Store::new()?),
+        _ => None,
+    };
     let mut on_rows = |done: usize| progress("load", done, rows);
     match backend {
         Backend::Memory => {
@@ -227,11 +277,26 @@ fn build(
         }
         Backend::Disk => {
             let mut loader = store.bulk_loader();
+            let mut view_tx = match &view {
+                Some(v) => Some(v.start_transaction()?),
+                None => None,
+            };
+            let mut to_view = |q: QuadRef<'_>| {
+                if let (Some(tx), Some(p)) = (view_tx.as_mut(), post_load) {
+                    if p.reads(q.predicate) {
+                        tx.insert(q);
+                    }
+                }
+            };
+            for q in &extra {
+                to_view(q.as_ref());
+            }
             let mut batch = extra;
             let mut failed = None;
             mapping::map_dataset_with_progress(
                 &ds,
                 &mut |q| {
+                    to_view(q);
                     batch.push(q.into_owned());
                     if batch.len() >= DISK_BATCH && failed.is_none() {
                         let full = std::mem::replace(&mut batch, Vec::with_capacity(DISK_BATCH));
@@ -245,12 +310,17 @@ fn build(
             }
             loader.load_quads(batch)?;
             loader.commit()?;
+            if let Some(tx) = view_tx {
+                tx.commit()?;
+            }
         }
     }
     tracing::info!(elapsed = ?start.elapsed(), "loaded");
     let (quads, derived) = std::thread::scope(|scope| {
         let count = scope.spawn(|| store.len());
-        let derived = post_load.map(|p| p(store)).transpose();
+        let derived = post_load
+            .map(|p| p.run(view.as_ref().unwrap_or(store)))
+            .transpose();
         (count.join().expect("counting thread panicked"), derived)
     });
     let quads = quads?;

@@ -896,3 +896,77 @@ fn all_pairs_limit_is_reported_not_hidden() {
     assert_eq!(within.top_betweenness.len(), 5);
     assert!(within.top_betweenness[0].value > 0.0);
 }
+
+// ------------------------------------------------------------------------------------------
+// The projection an on-disk load builds the metrics from
+// ------------------------------------------------------------------------------------------
+
+/// Both networks, nodes and edges in order, as JSON (every attribute the view carries).
+fn network_json(store: &oxigraph::store::Store) -> Vec<String> {
+    [NetworkName::Report, NetworkName::Wikidata]
+        .into_iter()
+        .flat_map(|name| {
+            let n = graph::build_network(store, name).unwrap();
+            let nodes: Vec<_> = n.graph.node_weights().collect();
+            let edges: Vec<_> = n
+                .graph
+                .edge_indices()
+                .map(|e| {
+                    let (a, b) = n.graph.edge_endpoints(e).unwrap();
+                    (a.index(), b.index(), &n.graph[e])
+                })
+                .collect();
+            [
+                serde_json::to_string(&nodes).unwrap(),
+                serde_json::to_string(&edges).unwrap(),
+            ]
+        })
+        .collect()
+}
+
+/// A copy of `full` holding only the quads whose predicate the views read.
+fn projection(full: &oxigraph::store::Store) -> oxigraph::store::Store {
+    let view = oxigraph::store::Store::new().unwrap();
+    view.extend(
+        full.iter()
+            .map(Result::unwrap)
+            .filter(|q| graph::VIEW_PREDICATES.contains(&q.predicate.as_ref())),
+    )
+    .unwrap();
+    view
+}
+
+/// On-disk loads compute the metrics from a copy holding only `VIEW_PREDICATES`: the networks
+/// built from it must equal those built from the whole store, on the real data (report and
+/// Wikidata networks) and on generated data (every event list filled).
+#[test]
+fn networks_from_the_view_predicates_equal_networks_from_the_whole_store() {
+    let generated = tempfile::tempdir().unwrap();
+    amity::generate::generate(
+        &amity::generate::GenerateConfig {
+            scale: 0.01,
+            seed: 3,
+        },
+        generated.path(),
+    )
+    .unwrap();
+    for dir in [common::data_dir(), generated.path().to_path_buf()] {
+        let (s, _) = AmityStore::in_memory(&dir, &mut |_, _, _| {}).unwrap();
+        let full = s.store();
+        let view = projection(&full);
+        assert!(view.len().unwrap() < full.len().unwrap());
+        let (want, got) = (network_json(&full), network_json(&view));
+        assert!(
+            want[0].len() > 1000,
+            "{}: report network is empty",
+            dir.display()
+        );
+        for (i, (w, g)) in want.iter().zip(&got).enumerate() {
+            assert!(
+                w == g,
+                "{}: part {i} differs between the whole store and the view",
+                dir.display()
+            );
+        }
+    }
+}

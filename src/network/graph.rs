@@ -16,13 +16,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use oxigraph::model::Term;
+use oxigraph::model::{NamedNodeRef, Term};
 use oxigraph::sparql::QueryResults;
 use oxigraph::store::Store;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 
 use crate::error::{Error, Result};
+use crate::vocab::{am, dcterms, geo, prov, rdf, rdfs};
 use crate::{query, vocab};
 
 /// Which network.
@@ -373,6 +374,35 @@ fn node_attributes(store: &Store) -> Result<HashMap<String, Node>> {
     }
     Ok(nodes)
 }
+
+/// Every predicate the network views read (in any graph). A store holding only the quads with
+/// these predicates gives the same networks as the full store; on-disk loads build the metrics
+/// from such a copy (`tests/network.rs` checks the two agree). Keep it in step with the queries
+/// below.
+pub const VIEW_PREDICATES: &[NamedNodeRef<'static>] = &[
+    rdf::TYPE,
+    rdfs::LABEL,
+    am::COUNTRY_OF,
+    am::BASED_IN,
+    geo::LAT,
+    geo::LONG,
+    am::WIKIDATA,
+    am::PARTY,
+    am::TIE_KIND,
+    am::START_YEAR,
+    am::AGREEMENT_KIND,
+    dcterms::DATE,
+    am::PERIOD_START,
+    am::EVENT_KIND,
+    prov::WAS_DERIVED_FROM,
+    dcterms::IS_PART_OF,
+    dcterms::PUBLISHER,
+    am::HELD_IN,
+    am::COUNTERPART,
+    am::ORGANISER,
+    am::PARTICIPANT,
+    am::RECIPROCAL,
+];
 
 /// The report network's ties, each pair once.
 const TIES: &str = "SELECT ?t ?a ?b ?kind ?year ?en WHERE {

@@ -22,8 +22,6 @@ pub mod metrics;
 pub mod summary;
 pub mod wikidata;
 
-use std::sync::Arc;
-
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
 
@@ -66,7 +64,8 @@ pub fn metrics_hook() -> PostLoad {
 
 /// As [`metrics_hook`], for the chosen networks.
 pub fn metrics_hook_with(opts: MetricsOptions) -> PostLoad {
-    Arc::new(move |store: &Store| metrics_quads(store, opts))
+    PostLoad::new(move |store: &Store| metrics_quads(store, opts))
+        .reading_only(graph::VIEW_PREDICATES.iter().copied())
 }
 
 /// Reads the store, computes the metrics and returns them as quads (it writes nothing).
