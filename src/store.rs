@@ -55,12 +55,15 @@ pub struct AmityStore {
 /// derived quads (e.g. network metrics), which the store then writes. Readers never write.
 #[derive(Clone)]
 pub struct PostLoad {
-    run: Arc<dyn Fn(&Store) -> Result<Vec<Quad>> + Send + Sync>,
+    run: Arc<DeriveFn>,
     /// The predicates the step reads, when it reads only some. An on-disk build then hands the
     /// step an in-memory copy of just those quads, made while mapping, instead of reading
     /// RocksDB back (at 10 M quads: 50 s for the network view over RocksDB, 8 s in memory).
     reads: Option<Arc<HashSet<String>>>,
 }
+
+/// What a post-load step runs: reads a store, returns the quads it derived.
+type DeriveFn = dyn Fn(&Store) -> Result<Vec<Quad>> + Send + Sync;
 
 impl PostLoad {
     /// A step that may read anything in the store.
