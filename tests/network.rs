@@ -879,19 +879,28 @@ fn http_api_serves_the_network() {
 }
 
 // Proves a network over the all-pairs limit gets no betweenness or closeness rankings, and
-// the summary says why (text and JSON) instead of ranking zeros; under the limit it ranks.
+// the summary says why (text and JSON) instead of ranking zeros, and a place's summary says
+// "not computed" (null in JSON) instead of 0; under the limit both have values.
 #[test]
 fn all_pairs_limit_is_reported_not_hidden() {
     let net = graph::build_network(&store().store(), NetworkName::Report).unwrap();
     let nodes = net.node_count();
     assert!(nodes > 3);
-    let over = Analysed::with_all_pairs_limit(net.clone(), nodes - 1).summary(5);
+    let over_an = Analysed::with_all_pairs_limit(net.clone(), nodes - 1);
+    let place = over_an.place(&store().store(), "beijing").unwrap();
+    assert!(place.metrics.betweenness.is_none() && place.metrics.closeness.is_none());
+    assert!(place.to_text().contains("betweenness not computed"));
+    assert!(serde_json::to_value(&place).unwrap()["metrics"]["betweenness"].is_null());
+    let over = over_an.summary(5);
     assert!(over.top_betweenness.is_empty() && over.top_closeness.is_empty());
     let why = over.all_pairs_skipped.clone().expect("the reason");
     assert!(why.contains(&nodes.to_string()), "{why}");
     assert!(over.to_text().contains("AMITY_ALL_PAIRS_MAX_NODES"));
     assert!(serde_json::to_value(&over).unwrap()["all_pairs_skipped"].is_string());
-    let within = Analysed::with_all_pairs_limit(net, nodes).summary(5);
+    let within_an = Analysed::with_all_pairs_limit(net, nodes);
+    let place = within_an.place(&store().store(), "beijing").unwrap();
+    assert!(place.metrics.betweenness.unwrap() > 0.0 && place.metrics.closeness.unwrap() > 0.0);
+    let within = within_an.summary(5);
     assert!(within.all_pairs_skipped.is_none());
     assert_eq!(within.top_betweenness.len(), 5);
     assert!(within.top_betweenness[0].value > 0.0);

@@ -84,8 +84,10 @@ pub struct NetworkSummary {
 pub struct NodeMetrics {
     pub degree: usize,
     pub pagerank: f64,
-    pub betweenness: f64,
-    pub closeness: f64,
+    /// `None` (JSON `null`) when the network is over the all-pairs limit and they were not
+    /// computed: a 0 would read as "lies on no shortest path".
+    pub betweenness: Option<f64>,
+    pub closeness: Option<f64>,
     pub community: usize,
     pub component_size: usize,
     pub articulation_point: bool,
@@ -437,8 +439,8 @@ impl Analysed {
             metrics: NodeMetrics {
                 degree: m.degree[x],
                 pagerank: m.pagerank[x],
-                betweenness: m.betweenness[x],
-                closeness: m.closeness[x],
+                betweenness: self.all_pairs().then(|| m.betweenness[x]),
+                closeness: self.all_pairs().then(|| m.closeness[x]),
                 community: m.community[x],
                 component_size: m.component_sizes[m.component[x]],
                 articulation_point: m.articulation[x],
@@ -688,14 +690,16 @@ impl PlaceSummary {
         let _ = writeln!(s, "agreements: {}", names(&self.agreements));
         let _ = writeln!(s, "events ({}): {}", self.events.len(), names(&self.events));
         let m = &self.metrics;
+        let all_pairs =
+            |v: Option<f64>| v.map_or("not computed".to_string(), |v| format!("{v:.6}"));
         let _ = writeln!(
             s,
-            "degree {}  PageRank {:.6}  betweenness {:.6}  closeness {:.6}  community {}  \
+            "degree {}  PageRank {:.6}  betweenness {}  closeness {}  community {}  \
              component of {}{}",
             m.degree,
             m.pagerank,
-            m.betweenness,
-            m.closeness,
+            all_pairs(m.betweenness),
+            all_pairs(m.closeness),
             m.community,
             m.component_size,
             if m.articulation_point {
