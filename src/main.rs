@@ -173,14 +173,7 @@ fn main() -> ExitCode {
     // `serve` sets up its own log (access log at info); the other commands log warnings, and
     // with RUST_LOG=info the time each load stage took.
     if !matches!(cli.command, Command::Serve(_)) {
-        tracing_subscriber::fmt()
-            .with_env_filter(
-                tracing_subscriber::EnvFilter::try_from_default_env()
-                    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-            )
-            .with_writer(std::io::stderr)
-            .with_ansi(std::io::stderr().is_terminal())
-            .init();
+        init_log("warn", std::io::stderr);
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -368,6 +361,22 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Logs to `writer` (which writes to stderr) at `RUST_LOG`'s levels, else at `default`.
+fn init_log<W>(default: &str, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default)),
+        )
+        .with_writer(writer)
+        // Colour codes only on a terminal, so a log file or journal stays plain text.
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
 /// `amity serve`: loads or opens the store, then serves it until SIGINT/SIGTERM.
 fn serve(args: ServeArgs) -> Result<()> {
     // The access log is written by its own thread: a request does not wait on stderr (one
@@ -376,15 +385,7 @@ fn serve(args: ServeArgs) -> Result<()> {
     let (log, _log) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
         .finish(std::io::stderr());
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(log)
-        // Colour codes only on a terminal, so a log file or journal stays plain text.
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    init_log("info", log);
     let seconds = |name: &str, v: f64| {
         if v.is_finite() && v > 0.0 {
             Ok(Duration::from_secs_f64(v))

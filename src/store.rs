@@ -264,12 +264,12 @@ fn build(
     let ds = ingest::load_dir_with_progress(data, &mut |d, t| progress("validate", d, t))?;
     // The Wikidata twin network (data/wikidata/, if present) goes to its own named graph.
     let wikidata = crate::network::wikidata::load_dir(data)?;
-    tracing::info!(rows = ds.row_count(), elapsed = ?start.elapsed(), "validated");
+    let rows = ds.row_count();
+    tracing::info!(rows, elapsed = ?start.elapsed(), "validated");
     let mut extra = ontology_quads()?;
     if let Some(crawl) = &wikidata {
         extra.extend(crate::network::wikidata::to_quads(crawl));
     }
-    let rows = ds.row_count();
     // On disk, a step that declares what it reads gets an in-memory copy of just that.
     let view = match post_load {
         Some(p) if backend == Backend::Disk && p.reads.is_some() => Some(Store::new()?),
@@ -287,13 +287,11 @@ fn build(
         }
         Backend::Disk => {
             let mut loader = store.bulk_loader();
-            let mut view_tx = match &view {
-                Some(v) => Some(v.start_transaction()?),
-                None => None,
-            };
+            // `view` is only made when `post_load` is there.
+            let mut view_tx = view.as_ref().map(Store::start_transaction).transpose()?;
             let mut to_view = |q: QuadRef<'_>| {
-                if let (Some(tx), Some(p)) = (view_tx.as_mut(), post_load) {
-                    if p.reads(q.predicate) {
+                if let Some(tx) = view_tx.as_mut() {
+                    if post_load.is_some_and(|p| p.reads(q.predicate)) {
                         tx.insert(q);
                     }
                 }
@@ -336,8 +334,8 @@ fn build(
     });
     let quads = quads?;
     let derived = derived?.unwrap_or_default();
-    tracing::info!(quads, derived = derived.len(), elapsed = ?start.elapsed(), "counted and derived");
     let derived_count = derived.len();
+    tracing::info!(quads, derived = derived_count, elapsed = ?start.elapsed(), "counted and derived");
     if !derived.is_empty() {
         let mut loader = store.bulk_loader();
         loader.load_quads(derived)?;

@@ -130,9 +130,8 @@ pub fn metrics_quads(store: &Store, opts: MetricsOptions) -> Result<Vec<Quad>> {
         if net.node_count() == 0 {
             continue;
         }
-        let simple = net.simple();
-        let all_pairs = net.node_count() <= opts.all_pairs_max_nodes;
-        let m = metrics::compute_with(&simple, all_pairs);
+        let analysed = summary::Analysed::with_all_pairs_limit(net, opts.all_pairs_max_nodes);
+        let (net, m, all_pairs) = (&analysed.net, &analysed.metrics, analysed.all_pairs());
         tracing::info!(network = ?name, all_pairs, elapsed = ?start.elapsed(), "metrics computed");
         let nn = NamedNode::new_unchecked(name.iri());
         add(&nn, rdf::TYPE, am::NETWORK.into_owned().into());
