@@ -401,3 +401,30 @@ fn cli_export_and_query_from_a_fresh_checkout() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+// A mistyped all-pairs limit is refused by name and value before any work, not replaced by a
+// default the user did not ask for; a valid one is accepted.
+#[test]
+fn cli_refuses_an_unparsable_all_pairs_limit() {
+    let run = |v: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_amity"))
+            .args(["summary", "--data"])
+            .arg(data_dir())
+            .env("AMITY_ALL_PAIRS_MAX_NODES", v)
+            .output()
+            .unwrap()
+    };
+    let out = run("25k");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("AMITY_ALL_PAIRS_MAX_NODES") && err.contains("25k"),
+        "{err}"
+    );
+    let out = run("10");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

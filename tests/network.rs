@@ -897,7 +897,36 @@ fn all_pairs_limit_is_reported_not_hidden() {
     assert!(why.contains(&nodes.to_string()), "{why}");
     assert!(over.to_text().contains("AMITY_ALL_PAIRS_MAX_NODES"));
     assert!(serde_json::to_value(&over).unwrap()["all_pairs_skipped"].is_string());
+    // Exports leave the values out (Gephi shows them as missing), rather than writing 0s.
+    let attvalues = |a: &Analysed, f| {
+        let out = export::write(a, f);
+        ["betweenness", "closeness", "pagerank"].map(|k| {
+            let value = match f {
+                NetworkFormat::Gexf => format!("<attvalue for=\"{k}\""),
+                NetworkFormat::GraphMl => format!("<data key=\"d_{k}\""),
+                _ => format!("\"{k}\":"),
+            };
+            out.matches(&value).count()
+        })
+    };
+    for f in [
+        NetworkFormat::Gexf,
+        NetworkFormat::GraphMl,
+        NetworkFormat::GeoJson,
+    ] {
+        let [b, c, p] = attvalues(&over_an, f);
+        assert_eq!((b, c), (0, 0), "{f:?} writes values that were not computed");
+        assert!(p > 0, "{f:?} lost the PageRank values");
+    }
     let within_an = Analysed::with_all_pairs_limit(net, nodes);
+    for f in [
+        NetworkFormat::Gexf,
+        NetworkFormat::GraphMl,
+        NetworkFormat::GeoJson,
+    ] {
+        let [b, c, p] = attvalues(&within_an, f);
+        assert!(b > 0 && b == p && c == p, "{f:?}: {b} {c} {p}");
+    }
     let place = within_an.place(&store().store(), "beijing").unwrap();
     assert!(place.metrics.betweenness.unwrap() > 0.0 && place.metrics.closeness.unwrap() > 0.0);
     let within = within_an.summary(5);

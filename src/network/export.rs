@@ -161,8 +161,9 @@ fn node_values(a: &Analysed, i: usize, n: &Node) -> Vec<Option<String>> {
         n.wikidata.clone(),
         Some(m.degree[i].to_string()),
         Some(m.pagerank[i].to_string()),
-        Some(m.betweenness[i].to_string()),
-        Some(m.closeness[i].to_string()),
+        // Above the all-pairs limit these were not computed: missing, not 0.
+        a.all_pairs().then(|| m.betweenness[i].to_string()),
+        a.all_pairs().then(|| m.closeness[i].to_string()),
         Some(m.community[i].to_string()),
         Some(m.component_sizes[m.component[i]].to_string()),
         Some(m.articulation[i].to_string()),

@@ -162,7 +162,7 @@ pub const ALL_PAIRS_MAX_NODES: usize = 25_000;
 pub fn all_pairs_max_nodes() -> usize {
     std::env::var("AMITY_ALL_PAIRS_MAX_NODES")
         .ok()
-        .and_then(|v| v.parse().ok())
+        .and_then(|v| v.trim().parse().ok())
         .unwrap_or(ALL_PAIRS_MAX_NODES)
 }
 
