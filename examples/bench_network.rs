@@ -12,6 +12,9 @@ use std::time::Instant;
 
 use amity::network::metrics::{self, SimpleGraph};
 
+mod common;
+use common::cpu_now;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut path = format!("{}/data/wikidata/relations.tsv", env!("CARGO_MANIFEST_DIR"));
@@ -55,22 +58,6 @@ fn main() {
             out = Some(r);
         }
         (best, out.expect("ran once"))
-    }
-    /// CPU seconds of this process (all threads), from /proc (Linux; clock ticks of 10 ms).
-    fn cpu_now() -> f64 {
-        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-        let fields: Vec<&str> = stat
-            .rsplit_once(") ")
-            .map(|(_, rest)| rest.split_whitespace().collect())
-            .unwrap_or_default();
-        // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
-        let ticks = |i: usize| {
-            fields
-                .get(i)
-                .and_then(|v| v.parse::<f64>().ok())
-                .unwrap_or(0.0)
-        };
-        (ticks(11) + ticks(12)) / 100.0
     }
     /// CPU seconds of one run, over enough runs (≥ 1 s of CPU) for the 10 ms ticks.
     fn cpu<T>(mut f: impl FnMut() -> T) -> f64 {
