@@ -26,19 +26,7 @@ use oxigraph::store::Store;
 use common::cpu_now;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let mut data = None;
-    let mut repeat = 1;
-    while let Some(a) = args.next() {
-        if a == "--repeat" {
-            repeat = args
-                .next()
-                .and_then(|v| v.parse().ok())
-                .expect("--repeat N");
-        } else {
-            data = Some(a);
-        }
-    }
+    let (data, repeat) = common::path_and_repeat(1);
     let data = data.expect("usage: bench_disk_load DATA_DIR [--repeat N]");
     let data = Path::new(&data);
     let ds = amity::ingest::load_dir(data).expect("valid data");

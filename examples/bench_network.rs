@@ -16,19 +16,9 @@ mod common;
 use common::cpu_now;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let mut path = format!("{}/data/wikidata/relations.tsv", env!("CARGO_MANIFEST_DIR"));
-    let mut repeat = 3;
-    while let Some(a) = args.next() {
-        if a == "--repeat" {
-            repeat = args
-                .next()
-                .and_then(|v| v.parse().ok())
-                .expect("--repeat N");
-        } else {
-            path = a;
-        }
-    }
+    let (path, repeat) = common::path_and_repeat(3);
+    let path = path
+        .unwrap_or_else(|| format!("{}/data/wikidata/relations.tsv", env!("CARGO_MANIFEST_DIR")));
     let text = std::fs::read_to_string(&path).expect("edge list");
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();

@@ -16,3 +16,20 @@ pub fn cpu_now() -> f64 {
     };
     (ticks(11) + ticks(12)) / 100.0
 }
+
+/// The command line `[PATH] [--repeat N]`: the path given (if any) and N (else `repeat`).
+pub fn path_and_repeat(repeat: usize) -> (Option<String>, usize) {
+    let mut args = std::env::args().skip(1);
+    let (mut path, mut repeat) = (None, repeat);
+    while let Some(a) = args.next() {
+        if a == "--repeat" {
+            repeat = args
+                .next()
+                .and_then(|v| v.parse().ok())
+                .expect("--repeat N");
+        } else {
+            path = Some(a);
+        }
+    }
+    (path, repeat)
+}
