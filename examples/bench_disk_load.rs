@@ -56,7 +56,14 @@ fn main() {
                     AmityStore::load_on_disk(
                         dir.path(),
                         data,
-                        Some(amity::network::metrics_hook()),
+                        // As `amity load --store`: exact betweenness and closeness only up to the
+                        // all-pairs limit (25,000 nodes unless AMITY_ALL_PAIRS_MAX_NODES says).
+                        Some(amity::network::metrics_hook_with(
+                            amity::network::MetricsOptions {
+                                all_pairs_max_nodes: amity::network::summary::all_pairs_max_nodes(),
+                                ..Default::default()
+                            },
+                        )),
                         &mut |_, _, _| {},
                     )
                     .expect("amity load with metrics");
