@@ -15,24 +15,14 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5}
 AMITY_PORT=${AMITY_PORT:-17901}
 OXI_PORT=${OXI_PORT:-17902}
-TOOLS=bench/.tools
 WORK=$(mktemp -d)
 trap 'kill ${AMITY_PID:-} ${OXI_PID:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-need_apt() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 need_apt wrk wrk
 need_apt python3 python3
-if [ ! -x "$TOOLS/bin/oxigraph" ]; then
-  dpkg -s libclang-dev >/dev/null 2>&1 || need_apt clang libclang-dev
-  echo "building oxigraph-cli into $TOOLS (once)" >&2
-  cargo install oxigraph-cli --version '^0.5' --root "$TOOLS" --locked
-fi
-OXIGRAPH=$TOOLS/bin/oxigraph
+ensure_oxigraph
 
 cargo build --release --quiet
 AMITY=target/release/amity
@@ -41,15 +31,6 @@ AMITY=target/release/amity
 "$AMITY" export --format nquads --out "$WORK/data.nq"
 "$OXIGRAPH" load --location "$WORK/oxi" --file "$WORK/data.nq" >/dev/null 2>&1
 
-wait_up() {
-  for _ in $(seq 1 300); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "server at $1 did not start" >&2
-  exit 1
-}
-
 # Both servers: amity with its defaults (access log to a file), oxigraph read-only with the
 # union default graph, which is what amity's queries see by default.
 "$AMITY" serve --bind "127.0.0.1:$AMITY_PORT" 2>"$WORK/amity.log" &
@@ -57,8 +38,8 @@ AMITY_PID=$!
 "$OXIGRAPH" serve-read-only --location "$WORK/oxi" --bind "127.0.0.1:$OXI_PORT" \
   --union-default-graph 2>"$WORK/oxi.log" &
 OXI_PID=$!
-wait_up "http://127.0.0.1:$AMITY_PORT/health"
-wait_up "http://127.0.0.1:$OXI_PORT/query?query=ASK%7B%7D"
+wait_up "http://127.0.0.1:$AMITY_PORT/health" >/dev/null
+wait_up "http://127.0.0.1:$OXI_PORT/query?query=ASK%7B%7D" >/dev/null
 
 AMITY_URL="http://127.0.0.1:$AMITY_PORT/sparql"
 OXI_URL="http://127.0.0.1:$OXI_PORT/query"
@@ -98,11 +79,7 @@ print(f"{float(rps.group(1)):.0f} {ms(p50.group(1)):.2f} {ms(p99.group(1)):.2f} 
 PY
 }
 
-if [ -n "${QUERIES:-}" ]; then
-  files=(); for q in $QUERIES; do files+=("queries/$q.rq"); done
-else
-  files=(queries/*.rq)
-fi
+gallery_files
 
 printf '%-34s %5s | %9s %8s %8s | %9s %8s %8s | %6s\n' query conns "amity r/s" "p50 ms" "p99 ms" "oxi r/s" "p50 ms" "p99 ms" ratio
 sum_a=0; sum_o=0
@@ -127,4 +104,4 @@ for f in "${files[@]}"; do
 done
 echo
 python3 -c "print(f'total requests/s over all runs: amity {$sum_a}, oxigraph {$sum_o}, ratio {$sum_a/max($sum_o,1):.2f}')"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d)"
+machine_line

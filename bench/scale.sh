@@ -22,27 +22,18 @@ cd "$(dirname "$0")/.."
 SCALES=${SCALES:-"1 10"}
 REPEAT=${REPEAT:-30}
 SEED=${SEED:-1}
-TOOLS=bench/.tools
 CACHE=bench/.data
 OUT=bench/.out
 mkdir -p "$CACHE" "$OUT"
 WORK=$(mktemp -d)
 trap 'kill ${PIDS:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-need_apt() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-  fi
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 need_apt curl curl
 [ -x /usr/bin/time ] || need_apt /usr/bin/time time
-dpkg -s libclang-dev >/dev/null 2>&1 || need_apt clang libclang-dev
-if [ ! -x "$TOOLS/bin/oxigraph" ]; then
-  echo "building oxigraph-cli into $TOOLS (once, about 15 minutes)" >&2
-  cargo install oxigraph-cli --version '^0.5' --root "$TOOLS" --locked
-fi
-OXIGRAPH=$TOOLS/bin/oxigraph
+dpkg -s libclang-dev >/dev/null 2>&1 || need_apt clang libclang-dev # amity's RocksDB build
+ensure_oxigraph
 cargo build --release --features rocksdb --quiet
 AMITY=target/release/amity
 
@@ -61,25 +52,9 @@ print(f"{secs:.2f} {rss:.0f}")
 PY
 }
 
-wait_up() { # url: polls until it answers, prints seconds waited
-  python3 - "$1" <<'PY'
-import sys, time, urllib.request
-url, t0 = sys.argv[1], time.perf_counter()
-while True:
-    try:
-        urllib.request.urlopen(url, timeout=2).read()
-        print(f"{time.perf_counter() - t0:.3f}")
-        break
-    except Exception:
-        if time.perf_counter() - t0 > 600:
-            sys.exit("server did not start")
-        time.sleep(0.01)
-PY
-}
-
 REPORT=$OUT/scale-$(date -u +%Y%m%d-%H%M).md
 {
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB; $(date -u '+%Y-%m-%d %H:%M UTC')"
+  machine_line
   echo
 } >"$REPORT"
 
@@ -117,11 +92,7 @@ for S in $SCALES; do
   oxi_startup=$(wait_up "http://127.0.0.1:$port_o/query?query=ASK%7B%7D")
 
   # Gallery queries, sequential, alternating between the servers.
-  if [ -n "${QUERIES:-}" ]; then
-    files=(); for q in $QUERIES; do files+=("queries/$q.rq"); done
-  else
-    files=(queries/*.rq)
-  fi
+  gallery_files
   python3 - "$port_a" "$port_o" "$REPEAT" "${files[@]}" >"$WORK/q.txt" <<'PY'
 import sys, time, urllib.request, statistics
 pa, po, n, files = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
