@@ -185,7 +185,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    check_all_pairs_env()?;
+    // A mistyped AMITY_ALL_PAIRS_MAX_NODES is refused before any work, not replaced by a default.
+    amity::network::summary::all_pairs_env()?;
     match cli.command {
         Command::Generate { scale, seed, out } => {
             let config = amity::generate::GenerateConfig { scale, seed };
@@ -472,29 +473,16 @@ enum MetricsScope {
 
 const ONE_SHOT_ALL_PAIRS_MAX_NODES: usize = 2_000;
 
-/// A set `AMITY_ALL_PAIRS_MAX_NODES` must be a node count; anything else is refused before any
-/// work starts, rather than silently replaced by a default.
-fn check_all_pairs_env() -> Result<()> {
-    match std::env::var_os("AMITY_ALL_PAIRS_MAX_NODES") {
-        Some(v)
-            if v.to_str()
-                .and_then(|s| s.trim().parse::<usize>().ok())
-                .is_none() =>
-        {
-            Err(Error::Usage(format!(
-                "AMITY_ALL_PAIRS_MAX_NODES={:?}: expected a whole number of nodes, e.g. 25000",
-                v.to_string_lossy()
-            )))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// The post-load step writing the network metrics graph (`graph/metrics`);
 /// `AMITY_ALL_PAIRS_MAX_NODES` overrides the all-pairs limit.
 fn metrics_hook(scope: MetricsScope) -> amity::store::PostLoad {
-    let limit = match (std::env::var_os("AMITY_ALL_PAIRS_MAX_NODES"), scope) {
-        (Some(_), _) | (None, MetricsScope::Kept) => amity::network::summary::all_pairs_max_nodes(),
+    // `run` has refused an unparsable value already.
+    let limit = match (
+        amity::network::summary::all_pairs_env().ok().flatten(),
+        scope,
+    ) {
+        (Some(n), _) => n,
+        (None, MetricsScope::Kept) => amity::network::summary::ALL_PAIRS_MAX_NODES,
         (None, MetricsScope::OneShot) => ONE_SHOT_ALL_PAIRS_MAX_NODES,
     };
     amity::network::metrics_hook_with(amity::network::MetricsOptions {

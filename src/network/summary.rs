@@ -160,10 +160,27 @@ pub const ALL_PAIRS_MAX_NODES: usize = 25_000;
 
 /// The all-pairs limit in force: `AMITY_ALL_PAIRS_MAX_NODES`, else [`ALL_PAIRS_MAX_NODES`].
 pub fn all_pairs_max_nodes() -> usize {
-    std::env::var("AMITY_ALL_PAIRS_MAX_NODES")
+    all_pairs_env()
         .ok()
-        .and_then(|v| v.trim().parse().ok())
+        .flatten()
         .unwrap_or(ALL_PAIRS_MAX_NODES)
+}
+
+/// `AMITY_ALL_PAIRS_MAX_NODES` as a node count (`None` when unset); an error naming the
+/// variable and its value when it is set to anything else.
+pub fn all_pairs_env() -> Result<Option<usize>> {
+    let Some(v) = std::env::var_os("AMITY_ALL_PAIRS_MAX_NODES") else {
+        return Ok(None);
+    };
+    v.to_str()
+        .and_then(|s| s.trim().parse().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "AMITY_ALL_PAIRS_MAX_NODES={:?}: expected a whole number of nodes, e.g. 25000",
+                v.to_string_lossy()
+            ))
+        })
 }
 
 impl Analysed {
