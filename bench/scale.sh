@@ -15,7 +15,8 @@
 #            on the same store, sequential requests alternating between the two;
 #   network  the summary computation (graph view + metrics) time;
 #   start-up from `amity serve --store DIR` on a built store to its first answered query;
-#   RSS      peak resident memory of each command (/usr/bin/time -v).
+#   RSS      peak resident memory of each command (/usr/bin/time -v), and of each server over
+#            the gallery queries (VmHWM from /proc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -122,11 +123,16 @@ for f in files:
     print(line, file=sys.stderr, flush=True)
 print(f"| **all gallery queries (sum of medians)** | {sum_a:.2f} | | {sum_o:.2f} | | {sum_a/sum_o:.2f} |")
 PY
+  # Peak RSS of each server over start-up and every gallery query (the kernel's high-water mark).
+  hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null | awk '{printf "%.0f", $1/1024}'; }
+  read -r pid_a pid_o <<<"$PIDS"
+  serve_rss=$(hwm "$pid_a" || true); oxi_serve_rss=$(hwm "$pid_o" || true)
+  echo "peak RSS while serving: amity ${serve_rss:-?} MiB, oxigraph ${oxi_serve_rss:-?} MiB" >&2
   kill $PIDS 2>/dev/null || true; wait 2>/dev/null || true; PIDS=""
 
-  python3 - "$S" "$quads" "$mem_s" "$mem_rss" "$disk_s" "$disk_rss" "$oxi_s" "$oxi_rss" "$net_s" "$net_rss" "$startup" "$oxi_startup" >>"$REPORT" <<'PY'
+  python3 - "$S" "$quads" "$mem_s" "$mem_rss" "$disk_s" "$disk_rss" "$oxi_s" "$oxi_rss" "$net_s" "$net_rss" "$startup" "$oxi_startup" "${serve_rss:-?}" "${oxi_serve_rss:-?}" >>"$REPORT" <<'PY'
 import sys
-s, q, mem, mrss, disk, drss, oxi, orss, net, nrss, up, oup = sys.argv[1:]
+s, q, mem, mrss, disk, drss, oxi, orss, net, nrss, up, oup, srss, osrss = sys.argv[1:]
 q = int(q); mem, disk, oxi = float(mem), float(disk), float(oxi)
 print(f"### scale {s}: {q:,} quads\n")
 print("| step | time s | triples/s | peak RSS MiB | vs oxigraph load |")
@@ -136,6 +142,7 @@ print(f"| amity load, RocksDB | {disk:.1f} | {q/disk:,.0f} | {drss} | {oxi/disk:
 print(f"| oxigraph load (N-Quads export), RocksDB | {oxi:.1f} | {q/oxi:,.0f} | {orss} | 1.00× |")
 print(f"| amity summary (network view + metrics) | {float(net):.1f} | | {nrss} | |")
 print(f"| amity serve → first answer (built store) | {float(up):.3f} | | | oxigraph: {float(oup):.3f} s |")
+print(f"| amity serve, over the gallery queries | | | {srss} | oxigraph serve-read-only: {osrss} MiB |")
 print()
 print("| gallery query | amity median ms | amity p99 ms | oxigraph median ms | oxigraph p99 ms | amity/oxigraph (median) |")
 print("|---|---:|---:|---:|---:|---:|")
