@@ -56,14 +56,8 @@ fn main() {
                     AmityStore::load_on_disk(
                         dir.path(),
                         data,
-                        // As `amity load --store`: exact betweenness and closeness only up to the
-                        // all-pairs limit (25,000 nodes unless AMITY_ALL_PAIRS_MAX_NODES says).
-                        Some(amity::network::metrics_hook_with(
-                            amity::network::MetricsOptions {
-                                all_pairs_max_nodes: amity::network::summary::all_pairs_max_nodes(),
-                                ..Default::default()
-                            },
-                        )),
+                        // As `amity load --store`: all-pairs metrics up to the limit in force.
+                        Some(amity::network::kept_metrics_hook()),
                         &mut |_, _, _| {},
                     )
                     .expect("amity load with metrics");

@@ -476,19 +476,19 @@ const ONE_SHOT_ALL_PAIRS_MAX_NODES: usize = 2_000;
 /// The post-load step writing the network metrics graph (`graph/metrics`);
 /// `AMITY_ALL_PAIRS_MAX_NODES` overrides the all-pairs limit.
 fn metrics_hook(scope: MetricsScope) -> amity::store::PostLoad {
-    // `run` has refused an unparsable value already.
-    let limit = match (
-        amity::network::summary::all_pairs_env().ok().flatten(),
-        scope,
-    ) {
-        (Some(n), _) => n,
-        (None, MetricsScope::Kept) => amity::network::summary::ALL_PAIRS_MAX_NODES,
-        (None, MetricsScope::OneShot) => ONE_SHOT_ALL_PAIRS_MAX_NODES,
-    };
-    amity::network::metrics_hook_with(amity::network::MetricsOptions {
-        all_pairs_max_nodes: limit,
-        ..Default::default()
-    })
+    match scope {
+        MetricsScope::Kept => amity::network::kept_metrics_hook(),
+        // `run` has refused an unparsable value already.
+        MetricsScope::OneShot => {
+            amity::network::metrics_hook_with(amity::network::MetricsOptions {
+                all_pairs_max_nodes: amity::network::summary::all_pairs_env()
+                    .ok()
+                    .flatten()
+                    .unwrap_or(ONE_SHOT_ALL_PAIRS_MAX_NODES),
+                ..Default::default()
+            })
+        }
+    }
 }
 
 /// Finds the query: a file, a gallery name, stdin, or the text itself.

@@ -68,6 +68,15 @@ pub fn metrics_hook_with(opts: MetricsOptions) -> PostLoad {
         .reading_only(graph::VIEW_PREDICATES.iter().copied())
 }
 
+/// The metrics step for stores that live on (`amity serve`, `amity load --store`): betweenness
+/// and closeness only up to the all-pairs limit in force ([`summary::all_pairs_max_nodes`]).
+pub fn kept_metrics_hook() -> PostLoad {
+    metrics_hook_with(MetricsOptions {
+        all_pairs_max_nodes: summary::all_pairs_max_nodes(),
+        ..Default::default()
+    })
+}
+
 /// Reads the store, computes the metrics and returns them as quads (it writes nothing).
 pub fn metrics_quads(store: &Store, opts: MetricsOptions) -> Result<Vec<Quad>> {
     let g = GraphName::from(NamedNode::new_unchecked(vocab::METRICS_GRAPH));
