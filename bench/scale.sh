@@ -124,7 +124,7 @@ for f in files:
 print(f"| **all gallery queries (sum of medians)** | {sum_a:.2f} | | {sum_o:.2f} | | {sum_a/sum_o:.2f} |")
 PY
   # Peak RSS of each server over start-up and every gallery query (the kernel's high-water mark).
-  hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null | awk '{printf "%.0f", $1/1024}'; }
+  hwm() { awk '/^VmHWM:/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null; }
   read -r pid_a pid_o <<<"$PIDS"
   serve_rss=$(hwm "$pid_a" || true); oxi_serve_rss=$(hwm "$pid_o" || true)
   echo "peak RSS while serving: amity ${serve_rss:-?} MiB, oxigraph ${oxi_serve_rss:-?} MiB" >&2
