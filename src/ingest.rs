@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, LoadErrors, Pos, Result};
 use crate::model::*;
@@ -245,84 +246,153 @@ pub fn load_dir(dir: &Path) -> Result<Dataset> {
 }
 
 /// As [`load_dir`], calling `progress(done, total)` with rows processed.
+///
+/// The files are read on two threads, and so are the tables after `passages.csv` (they only
+/// read the id registry and the passages); errors are reported in the same order as a
+/// one-thread pass would give: by file in load order, then by line.
 pub fn load_dir_with_progress(
     dir: &Path,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Dataset> {
     let mut cx = Cx::default();
     let mut tables = Vec::new();
-    for spec in FILES {
-        let path = dir.join(spec.name);
-        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        tables.push(read_table(spec, &bytes, &mut cx.errs));
+    for read in read_tables(dir) {
+        let (table, errs) = read?;
+        cx.errs.0.extend(errs.0);
+        tables.push(table);
     }
     let total: usize = tables.iter().map(|t| t.rows.len()).sum();
     for table in &tables {
         cx.register(table);
     }
-    let mut done = 0;
-    let mut ds = Dataset::default();
-    let mut step = |t: &Table, cx: &mut Cx, f: &mut dyn FnMut(&mut RowCx<'_>)| {
-        for row in &t.rows {
-            f(&mut RowCx { t, row, cx });
-            done += 1;
-            if done % 4096 == 0 || done == total {
-                progress(done, total);
-            }
+    let done = AtomicUsize::new(0);
+    // Only the calling thread reports progress (`progress` need not be `Send`).
+    let mut report = |n: usize| {
+        if n.is_multiple_of(4096) && n < total {
+            progress(n, total);
         }
     };
+    let mut ds = Dataset::default();
     let t = |name: &str| tables.iter().find(|t| t.file == name).expect("known file");
 
-    step(t("reports.csv"), &mut cx, &mut |r| {
-        if let Some(rep) = r.report(dir) {
-            ds.reports.push(rep)
-        }
-    });
+    let shared = Shared {
+        ids: &cx.ids,
+        passage_text: &HashMap::new(),
+    };
+    rows(
+        t("reports.csv"),
+        shared,
+        &mut cx.errs,
+        &done,
+        &mut report,
+        |r| {
+            if let Some(rep) = r.report(dir) {
+                ds.reports.push(rep)
+            }
+        },
+    );
     let report_texts: HashMap<String, String> = ds
         .reports
         .iter()
         .map(|r| (r.id.clone(), r.text.clone()))
         .collect();
     let mut cursor: HashMap<String, usize> = HashMap::new();
-    step(t("passages.csv"), &mut cx, &mut |r| {
-        if let Some(p) = r.passage(&report_texts, &mut cursor) {
-            ds.passages.push(p)
-        }
-    });
+    rows(
+        t("passages.csv"),
+        shared,
+        &mut cx.errs,
+        &done,
+        &mut report,
+        |r| {
+            if let Some(p) = r.passage(&report_texts, &mut cursor) {
+                ds.passages.push(p)
+            }
+        },
+    );
     cx.passage_text = ds
         .passages
         .iter()
         .map(|p| (p.id.clone(), p.text.clone()))
         .collect();
-    step(t("tasks.csv"), &mut cx, &mut |r| ds.tasks.push(r.task()));
-    step(t("departments.csv"), &mut cx, &mut |r| {
-        ds.departments.push(r.department())
+    let shared = Shared {
+        ids: &cx.ids,
+        passage_text: &cx.passage_text,
+    };
+    // Events, projects and documents on a second thread (events are the largest table);
+    // the rest here. Their errors are appended in file order afterwards.
+    let mut later = LoadErrors::default();
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| {
+            let mut errs = LoadErrors::default();
+            let (mut events, mut projects, mut documents) = (Vec::new(), Vec::new(), Vec::new());
+            let mut quiet = |_: usize| {};
+            rows(t("events.csv"), shared, &mut errs, &done, &mut quiet, |r| {
+                events.push(r.event())
+            });
+            rows(
+                t("projects.csv"),
+                shared,
+                &mut errs,
+                &done,
+                &mut quiet,
+                |r| projects.push(r.project()),
+            );
+            rows(
+                t("documents.csv"),
+                shared,
+                &mut errs,
+                &done,
+                &mut quiet,
+                |r| documents.push(r.document()),
+            );
+            (errs, events, projects, documents)
+        });
+        let errs = &mut cx.errs;
+        rows(t("tasks.csv"), shared, errs, &done, &mut report, |r| {
+            ds.tasks.push(r.task())
+        });
+        rows(
+            t("departments.csv"),
+            shared,
+            errs,
+            &done,
+            &mut report,
+            |r| ds.departments.push(r.department()),
+        );
+        rows(
+            t("organisations.csv"),
+            shared,
+            errs,
+            &done,
+            &mut report,
+            |r| ds.organisations.push(r.organisation()),
+        );
+        rows(t("persons.csv"), shared, errs, &done, &mut report, |r| {
+            ds.persons.push(r.person())
+        });
+        rows(t("places.csv"), shared, errs, &done, &mut report, |r| {
+            if let Some(p) = r.place() {
+                ds.places.push(p)
+            }
+        });
+        rows(t("ties.csv"), shared, errs, &done, &mut report, |r| {
+            ds.ties.push(r.tie())
+        });
+        rows(t("agreements.csv"), shared, errs, &done, &mut report, |r| {
+            ds.agreements.push(r.agreement())
+        });
+        let (errs, events, projects, documents) = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        later = errs;
+        ds.events = events;
+        ds.projects = projects;
+        ds.documents = documents;
     });
-    step(t("organisations.csv"), &mut cx, &mut |r| {
-        ds.organisations.push(r.organisation())
-    });
-    step(t("persons.csv"), &mut cx, &mut |r| {
-        ds.persons.push(r.person())
-    });
-    step(t("places.csv"), &mut cx, &mut |r| {
-        if let Some(p) = r.place() {
-            ds.places.push(p)
-        }
-    });
-    step(t("ties.csv"), &mut cx, &mut |r| ds.ties.push(r.tie()));
-    step(t("agreements.csv"), &mut cx, &mut |r| {
-        ds.agreements.push(r.agreement())
-    });
-    step(t("events.csv"), &mut cx, &mut |r| ds.events.push(r.event()));
-    step(t("projects.csv"), &mut cx, &mut |r| {
-        ds.projects.push(r.project())
-    });
-    step(t("documents.csv"), &mut cx, &mut |r| {
-        ds.documents.push(r.document())
-    });
+    cx.errs.0.extend(later.0);
+    if total > 0 {
+        progress(done.load(Ordering::Relaxed), total);
+    }
 
     check_places(&mut ds.places, &mut cx.errs);
     check_events(&mut ds.events, &mut cx.errs);
@@ -349,6 +419,60 @@ pub fn load_dir_with_progress(
         Ok(ds)
     } else {
         Err(Error::Data(cx.errs))
+    }
+}
+
+/// Reads and parses every file of `dir` on two threads; the results come in load order.
+fn read_tables(dir: &Path) -> Vec<Result<(Table, LoadErrors)>> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(spec) = FILES.get(i) else {
+                return out;
+            };
+            let path = dir.join(spec.name);
+            let read = std::fs::read(&path)
+                .map_err(|source| Error::Io { path, source })
+                .map(|bytes| {
+                    let mut errs = LoadErrors::default();
+                    (read_table(spec, &bytes, &mut errs), errs)
+                });
+            out.push((i, read));
+        }
+    };
+    let mut all = std::thread::scope(|scope| {
+        let other = scope.spawn(work);
+        let mut mine = work();
+        mine.extend(
+            other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        mine
+    });
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, read)| read).collect()
+}
+
+/// Reads every row of `t` with `f`, counting rows in `done` and passing the count to `tick`.
+fn rows(
+    t: &Table,
+    shared: Shared<'_>,
+    errs: &mut LoadErrors,
+    done: &AtomicUsize,
+    tick: &mut dyn FnMut(usize),
+    mut f: impl FnMut(&mut RowCx<'_>),
+) {
+    for row in &t.rows {
+        f(&mut RowCx {
+            t,
+            row,
+            shared,
+            errs,
+        });
+        tick(done.fetch_add(1, Ordering::Relaxed) + 1);
     }
 }
 
@@ -523,11 +647,19 @@ fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// What rows of every table read: the id registry and the passages' text.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    ids: &'a HashMap<String, (Kind, Pos)>,
+    passage_text: &'a HashMap<String, String>,
+}
+
 /// One row being read, with typed accessors that record errors and return a fallback.
 struct RowCx<'a> {
     t: &'a Table,
     row: &'a RawRow,
-    cx: &'a mut Cx,
+    shared: Shared<'a>,
+    errs: &'a mut LoadErrors,
 }
 
 const ORG_KINDS: &[Kind] = &[Kind::Organisation, Kind::Department];
@@ -559,7 +691,7 @@ impl RowCx<'_> {
 
     fn err(&mut self, col: &str, value: &str, expected: impl Into<String>) {
         let at = self.pos(col);
-        self.cx.errs.push(at, value, expected);
+        self.errs.push(at, value, expected);
     }
 
     fn opt(&self, col: &str) -> Option<String> {
@@ -585,7 +717,7 @@ impl RowCx<'_> {
     }
 
     fn resolve(&mut self, col: &str, id: &str, kinds: &[Kind]) -> Option<Ref> {
-        match self.cx.ids.get(id) {
+        match self.shared.ids.get(id) {
             Some((k, _)) if kinds.contains(k) => Some(Ref {
                 id: id.to_string(),
                 kind: *k,
@@ -733,7 +865,12 @@ impl RowCx<'_> {
         let had_passage = !self.get("passage").is_empty();
         match (&passage, &quote, &source) {
             (Some(p), Some(q), _) => {
-                let text = self.cx.passage_text.get(&p.id).cloned().unwrap_or_default();
+                let text = self
+                    .shared
+                    .passage_text
+                    .get(&p.id)
+                    .cloned()
+                    .unwrap_or_default();
                 if !text.contains(q.as_str()) {
                     self.err(
                         "quote",
