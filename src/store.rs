@@ -279,14 +279,43 @@ fn build(
     let mut on_rows = |done: usize| progress("load", done, rows);
     let (quads, derived) = match backend {
         Backend::Memory => {
-            let mut tx = store.start_transaction()?;
-            for q in &extra {
-                tx.insert(q);
-            }
-            mapping::map_dataset_with_progress(&ds, &mut |q| tx.insert(q), &mut on_rows);
-            tx.commit()?;
-            tracing::info!(elapsed = ?start.elapsed(), "loaded");
-            let (quads, derived) = alongside(|| Ok(store.len()?), post_load, store)?;
+            let (quads, derived) = std::thread::scope(|scope| {
+                // A step that declares what it reads does not wait for the store: a second
+                // thread maps the rows again, keeps just those quads in a copy, and runs the
+                // step on it while this thread writes the store.
+                let side = post_load.filter(|p| p.reads.is_some()).map(|p| {
+                    let (ds, extra) = (&ds, &extra);
+                    scope.spawn(move || -> Result<Vec<Quad>> {
+                        let copy = Store::new()?;
+                        let mut tx = copy.start_transaction()?;
+                        for q in extra.iter().filter(|q| p.reads(q.predicate.as_ref())) {
+                            tx.insert(q);
+                        }
+                        mapping::map_dataset(ds, &mut |q| {
+                            if p.reads(q.predicate) {
+                                tx.insert(q);
+                            }
+                        });
+                        tx.commit()?;
+                        tracing::info!(elapsed = ?start.elapsed(), "copy for the post-load step");
+                        p.run(&copy)
+                    })
+                });
+                let mut tx = store.start_transaction()?;
+                for q in &extra {
+                    tx.insert(q);
+                }
+                mapping::map_dataset_with_progress(&ds, &mut |q| tx.insert(q), &mut on_rows);
+                tx.commit()?;
+                tracing::info!(elapsed = ?start.elapsed(), "loaded");
+                match side {
+                    Some(side) => {
+                        let quads = store.len()?;
+                        Ok::<_, Error>((quads, joined(side)?))
+                    }
+                    None => alongside(|| Ok(store.len()?), post_load, store),
+                }
+            })?;
             (quads, write_derived(store, derived)?)
         }
         Backend::Disk => {
