@@ -168,32 +168,59 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Counts with two aggregate queries. oxigraph groups and counts its internal term ids and
+    /// decodes only the result rows; reading every quad as terms instead (`Store::iter`) took
+    /// about 150 s of one core after each start on a ten-million-triple RocksDB store.
     fn compute(store: &oxigraph::store::Store) -> crate::Result<Stats> {
-        use std::collections::{BTreeMap, HashSet};
-        let rdf_type = oxigraph::model::vocab::rdf::TYPE;
-        let mut triples = 0;
-        let mut graphs: BTreeMap<String, usize> = BTreeMap::new();
-        let mut instances: HashSet<(oxigraph::model::Term, oxigraph::model::Term)> = HashSet::new();
-        for q in store.iter() {
-            let q = q?;
-            triples += 1;
-            if let oxigraph::model::GraphName::NamedNode(g) = &q.graph_name {
-                *graphs.entry(g.as_str().to_string()).or_default() += 1;
+        use oxigraph::model::Term;
+        use oxigraph::sparql::QueryResults;
+        let started = Instant::now();
+        // Rows of `(IRI, count)` from a query whose first variable is an IRI (else skipped)
+        // and whose second is an integer.
+        let counts = |text: &str, union: bool| -> crate::Result<Vec<(String, usize)>> {
+            let mut prepared = oxigraph::sparql::SparqlEvaluator::new()
+                .parse_query(text)
+                .map_err(|e| crate::Error::Usage(format!("statistics query: {e}")))?;
+            if union {
+                prepared.dataset_mut().set_default_graph_as_union();
             }
-            if q.predicate.as_ref() == rdf_type {
-                instances.insert((q.object, q.subject.into()));
+            let QueryResults::Solutions(rows) = prepared.on_store(store).execute()? else {
+                return Ok(Vec::new());
+            };
+            let mut out = Vec::new();
+            for row in rows {
+                let row = row?;
+                if let (Some(Term::NamedNode(iri)), Some(Term::Literal(n))) =
+                    (row.get(0), row.get(1))
+                {
+                    out.push((iri.as_str().to_string(), n.value().parse().unwrap_or(0)));
+                }
             }
-        }
-        let mut classes: BTreeMap<String, usize> = BTreeMap::new();
-        for (class, _) in instances {
-            if let oxigraph::model::Term::NamedNode(c) = class {
-                *classes.entry(c.into_string()).or_default() += 1;
-            }
-        }
+            out.sort();
+            Ok(out)
+        };
+        let triples = store.len()?;
+        let graphs = counts(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            false,
+        )?;
+        // An instance typed in several graphs counts once per class.
+        let classes = counts(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) \
+             WHERE { ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?c } GROUP BY ?c",
+            true,
+        )?;
+        tracing::info!(
+            triples,
+            graphs = graphs.len(),
+            classes = classes.len(),
+            elapsed = ?started.elapsed(),
+            "counted the store for VoID and /health"
+        );
         Ok(Stats {
             triples,
-            graphs: graphs.into_iter().collect(),
-            classes: classes.into_iter().collect(),
+            graphs,
+            classes,
         })
     }
 }
@@ -424,4 +451,42 @@ pub async fn shutdown_signal() {
         _ = term => {}
     }
     tracing::info!("shutdown signal received");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stats;
+    use oxigraph::io::RdfFormat;
+    use oxigraph::store::Store;
+
+    // Proves the aggregate counts match the store: every quad counted once, named graphs by
+    // IRI only, and an instance typed in two graphs counted once for its class.
+    #[test]
+    fn statistics_count_quads_graphs_and_distinct_instances() {
+        let store = Store::new().unwrap();
+        let data = r#"
+            <http://e/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C> .
+            <http://e/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C> <http://e/g1> .
+            <http://e/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C> <http://e/g1> .
+            <http://e/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/D> <http://e/g1> .
+            _:x <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/C> <http://e/g1> .
+            <http://e/c> <http://e/p> "1" <http://e/g2> .
+            <http://e/c> <http://e/p> "2" <http://e/g2> .
+            <http://e/d> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://e/D> _:bg .
+            <http://e/e> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "not a class" <http://e/g2> .
+        "#;
+        store
+            .load_from_slice(RdfFormat::NQuads, data.as_bytes())
+            .unwrap();
+        let stats = Stats::compute(&store).unwrap();
+        assert_eq!(stats.triples, 9);
+        assert_eq!(
+            stats.graphs,
+            vec![("http://e/g1".into(), 4), ("http://e/g2".into(), 3)]
+        );
+        assert_eq!(
+            stats.classes,
+            vec![("http://e/C".into(), 3), ("http://e/D".into(), 2)]
+        );
+    }
 }
