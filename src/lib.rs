@@ -30,6 +30,7 @@ pub mod error;
 pub mod gallery;
 pub mod generate;
 pub mod ingest;
+pub mod log;
 pub mod mapping;
 pub mod model;
 pub mod network;
