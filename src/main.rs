@@ -441,7 +441,15 @@ fn serve(args: ServeArgs) -> Result<()> {
                 "updates with the token"
             }
         );
-        amity::server::run(listener, state, amity::server::shutdown_signal()).await?;
+        // The accept loop runs as a task on a worker thread, not on this thread: a
+        // connection it spawns then starts on the same worker, with no cross-thread wake-up.
+        tokio::spawn(amity::server::run(
+            listener,
+            state,
+            amity::server::shutdown_signal(),
+        ))
+        .await
+        .map_err(|e| std::io::Error::other(format!("the server task failed: {e}")))??;
         Ok(())
     })
 }
