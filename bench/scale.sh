@@ -91,6 +91,18 @@ for S in $SCALES; do
   "$OXIGRAPH" serve-read-only --location "$WORK/oxi-$S" --bind "127.0.0.1:$port_o" --union-default-graph 2>"$WORK/oxi-serve.log" &
   PIDS="$PIDS $!"
   oxi_startup=$(wait_up "http://127.0.0.1:$port_o/query?query=ASK%7B%7D")
+  # amity counts the store for VoID and /health in the background after start; time the
+  # gallery on an idle server, as oxigraph's is, and say how long that count took.
+  python3 - "$port_a" <<'PY' >&2
+import json, sys, time, urllib.request
+t0 = time.perf_counter()
+while True:
+    with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health", timeout=30) as r:
+        if json.load(r).get("stats_current"):
+            break
+    time.sleep(0.05)
+print(f"amity's background count (VoID, /health) ended {time.perf_counter() - t0:.1f} s after the first answer")
+PY
 
   # Gallery queries, sequential, alternating between the servers.
   gallery_files
