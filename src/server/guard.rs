@@ -5,16 +5,19 @@
 //! last read the token is never looked at again, and the worker stays busy (and allocating)
 //! for hours.
 //!
-//! Before evaluation, rows are routed through `FILTER(<alive>() || COALESCE(sameTerm(?a, ?a),
-//! …))` wherever they can pile up: the inputs of blocking operators (GROUP, ORDER BY, DISTINCT,
-//! the built side of MINUS), the projection, and both the parts and the output of every cross
-//! product (a join group is split into its unlinked parts for this), inside OPTIONAL and
-//! EXISTS too. OPTIONAL and EXISTS themselves are not wrapped: a filter there stops the
-//! optimizer from evaluating them row by row with the outer bindings (hk-macao-taiwan ran
-//! 1.27× oxigraph's time at scale 1), and without a cross product their rows come from store
-//! reads, which check the token. The filter is always true; when the request's token is
-//! cancelled (or the memory budget is spent) the function unwinds the worker with a
-//! [`Stopped`] payload, which [`catch`] turns back into an error.
+//! Before evaluation, rows are routed through a check wherever they can pile up: the parts
+//! and the output of every cross product (a join group is split into its unlinked parts for
+//! this) get `FILTER(<alive>() || COALESCE(sameTerm(?a, ?a), …))`, a filter the optimizer
+//! cannot move below the join or let the query's own filters slip under; the inputs of
+//! blocking operators (GROUP, ORDER BY, DISTINCT, the built side of MINUS) and the projection
+//! get the lighter `BIND(<alive>() AS ?amity-check)`, once per row on its way out. This
+//! holds inside OPTIONAL and EXISTS too. OPTIONAL and EXISTS themselves are not wrapped: a
+//! filter there stops the optimizer from evaluating them row by row with the outer bindings
+//! (hk-macao-taiwan ran 1.27× oxigraph's time at scale 1), and without a cross product their
+//! rows come from store reads, which check the token. The check keeps every row and binds
+//! nothing; when the request's token is cancelled (or the memory budget is spent) the
+//! function unwinds the worker with a [`Stopped`] payload, which [`catch`] turns back into an
+//! error.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
