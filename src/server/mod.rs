@@ -176,15 +176,12 @@ impl Stats {
         use oxigraph::sparql::QueryResults;
         let started = Instant::now();
         // Rows of `(IRI, count)` from a query whose first variable is an IRI (else skipped)
-        // and whose second is an integer.
-        let counts = |text: &str, union: bool| -> crate::Result<Vec<(String, usize)>> {
-            let mut prepared = oxigraph::sparql::SparqlEvaluator::new()
-                .parse_query(text)
-                .map_err(|e| crate::Error::Usage(format!("statistics query: {e}")))?;
-            if union {
-                prepared.dataset_mut().set_default_graph_as_union();
-            }
-            let QueryResults::Solutions(rows) = prepared.on_store(store).execute()? else {
+        // and whose second is an integer, on the union default graph as served.
+        let counts = |text: &str| -> crate::Result<Vec<(String, usize)>> {
+            let query = crate::query::parse(text, None)?;
+            let QueryResults::Solutions(rows) =
+                crate::query::evaluate(store, query, &Default::default())?
+            else {
                 return Ok(Vec::new());
             };
             let mut out = Vec::new();
@@ -200,15 +197,12 @@ impl Stats {
             Ok(out)
         };
         let triples = store.len()?;
-        let graphs = counts(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-            false,
-        )?;
+        let graphs =
+            counts("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")?;
         // An instance typed in several graphs counts once per class.
         let classes = counts(
             "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) \
              WHERE { ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ?c } GROUP BY ?c",
-            true,
         )?;
         tracing::info!(
             triples,
