@@ -100,6 +100,8 @@ while True:
     with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health", timeout=30) as r:
         if json.load(r).get("stats_current"):
             break
+    if time.perf_counter() - t0 > 600:
+        sys.exit("amity's background count did not end within 600 s (see its log)")
     time.sleep(0.05)
 print(f"amity's background count (VoID, /health) ended {time.perf_counter() - t0:.1f} s after the first answer")
 PY
