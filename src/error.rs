@@ -100,6 +100,8 @@ pub enum Error {
     Storage(#[from] oxigraph::store::StorageError),
     #[error("loading RDF: {0}")]
     RdfLoad(#[from] oxigraph::store::LoaderError),
+    #[error("{0}")]
+    Limit(#[from] crate::limits::LimitError),
     #[error("SPARQL syntax error: {0}")]
     QuerySyntax(#[from] oxigraph::sparql::SparqlSyntaxError),
     #[error("query evaluation failed: {0}")]

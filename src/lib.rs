@@ -13,7 +13,10 @@
 //! - [`vocab`]: IRI constants mirroring `ontology/amity.ttl`.
 //! - [`store`]: builds a store (in memory, or RocksDB on disk with the `rocksdb` feature) and
 //!   swaps it in whole; the only writer.
-//! - [`query`]: evaluates SPARQL and writes results in the usual formats.
+//! - [`limits`]: how deep and wide a request may be before any parser or evaluator sees it
+//!   (the nesting scan, the algebra walk, the stack the evaluation threads get).
+//! - [`query`]: parses (within [`limits`]) and evaluates SPARQL, and writes results in the
+//!   usual formats.
 //! - [`gallery`]: the named analyst questions under `queries/`.
 //! - [`generate`]: deterministic synthetic data of any size, in the same CSV format.
 //! - [`server`]: the HTTP SPARQL endpoint (`amity serve`).
@@ -30,6 +33,7 @@ pub mod error;
 pub mod gallery;
 pub mod generate;
 pub mod ingest;
+pub mod limits;
 pub mod log;
 pub mod mapping;
 pub mod model;

@@ -148,6 +148,13 @@ struct ServeArgs {
     /// Seconds a client has to send its request headers (against slow clients).
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     header_timeout: f64,
+    /// Deepest bracket nesting ((), {}, []; XML elements in RDF/XML) a query, update or RDF
+    /// body may have; deeper gets 400 naming the limit and where it was passed. Nested groups,
+    /// OPTIONAL, UNION, MINUS, EXISTS, sub-SELECTs and property paths all nest brackets. The
+    /// evaluation threads' stack grows with it.
+    #[arg(long, default_value_t = amity::limits::DEFAULT_NESTING, value_name = "LEVELS",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=4096))]
+    max_nesting: usize,
 }
 
 /// Where the data comes from.
@@ -416,6 +423,7 @@ fn serve(args: ServeArgs) -> Result<()> {
     config.queue_wait = seconds("queue-wait", args.queue_wait)?;
     config.header_read_timeout = seconds("header-timeout", args.header_timeout)?;
     config.service_allowlist = args.service_allowlist.clone();
+    config.limits = amity::limits::Limits::with_nesting(args.max_nesting);
     let (store, summary) = open(&args.source, false, MetricsScope::Kept)?;
     if let Some(s) = summary {
         eprintln!(

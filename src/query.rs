@@ -11,9 +11,10 @@ use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
-use spargebra::{Query, SparqlParser};
+use spargebra::{Query, SparqlParser, Update};
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 
 /// An output format: a results format for SELECT/ASK, an RDF format for CONSTRUCT/DESCRIBE.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,8 +70,34 @@ pub struct QueryOptions {
     pub base_iri: Option<String>,
 }
 
-/// Parses a query, reporting syntax errors with the parser's message and position.
+/// Parses a query within the default [`Limits`], reporting syntax errors with the parser's
+/// message and position.
 pub fn parse(text: &str, base_iri: Option<&str>) -> Result<Query> {
+    parse_within(text, base_iri, &Limits::default())
+}
+
+/// Parses a query: the text scan first (no parser sees text nested deeper than
+/// `limits.nesting` or longer than `limits.tokens`), then the parser, then the algebra's depth and width. Call it on a thread
+/// with [`Limits::stack_size`] bytes of stack.
+pub fn parse_within(text: &str, base_iri: Option<&str>, limits: &Limits) -> Result<Query> {
+    crate::limits::scan_sparql(text, limits)?;
+    let query = parse_unchecked(text, base_iri)?;
+    crate::limits::check_query(&query, limits)?;
+    Ok(query)
+}
+
+/// Parses an update within `limits`, as [`parse_within`] does for a query.
+pub fn parse_update_within(text: &str, base_iri: &str, limits: &Limits) -> Result<Update> {
+    crate::limits::scan_sparql(text, limits)?;
+    let update = SparqlParser::new()
+        .with_base_iri(base_iri)
+        .map_err(|e| Error::Usage(format!("bad base IRI {base_iri:?}: {e}")))?
+        .parse_update(text)?;
+    crate::limits::check_update(&update, limits)?;
+    Ok(update)
+}
+
+fn parse_unchecked(text: &str, base_iri: Option<&str>) -> Result<Query> {
     let mut parser = SparqlParser::new();
     if let Some(b) = base_iri {
         parser = parser

@@ -1,6 +1,7 @@
 //! The store: builds an oxigraph store from a `data/` folder and swaps it in whole.
 //!
-//! This is the only module that writes to a store. A (re)load validates the data and builds a
+//! Loads write a store only here, and so do Graph Store Protocol writes ([`write_graph`]);
+//! SPARQL Update is the one other writer (evaluated by oxigraph in `server::exec`). A (re)load validates the data and builds a
 //! **new** store completely — in memory, or in a new generation folder on disk — before it
 //! replaces the one being served, so a failed load leaves the previous store serving.
 //!
@@ -434,6 +435,76 @@ fn ontology_quads() -> Result<Vec<Quad>> {
         .for_slice(ONTOLOGY_TTL)
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| oxigraph::store::LoaderError::from(oxigraph::io::RdfParseError::from(e)))?)
+}
+
+/// What a Graph Store Protocol write does to its graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphWrite {
+    /// PUT: the graph becomes exactly the given triples.
+    Replace,
+    /// POST: the triples are added.
+    Add,
+    /// DELETE: the graph is removed (the default graph is emptied).
+    Drop,
+}
+
+/// What a [`write_graph`] found and did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphWritten {
+    /// The named graph did not exist and now does.
+    Created,
+    /// The graph existed (or is the default graph) and was changed.
+    Changed,
+    /// A drop of a named graph that does not exist: nothing was done.
+    Missing,
+}
+
+/// Writes one graph of the live store in a single transaction, so a replace either happens
+/// whole or not at all. Besides loads and reloads, this and SPARQL Update (evaluated by
+/// oxigraph in `server::exec`) are the only writes to a store; the HTTP layer calls both only
+/// for requests that carry the update token. A reload rebuilds the store from `data/` and
+/// drops what they wrote.
+pub fn write_graph(
+    store: &Store,
+    graph: &oxigraph::model::GraphName,
+    triples: Vec<oxigraph::model::Triple>,
+    write: GraphWrite,
+) -> Result<GraphWritten> {
+    use oxigraph::model::GraphName;
+    let mut t = store.start_transaction()?;
+    let existed = match graph {
+        GraphName::DefaultGraph => true,
+        GraphName::NamedNode(n) => t.contains_named_graph(n)?,
+        GraphName::BlankNode(b) => t.contains_named_graph(b)?,
+    };
+    match write {
+        GraphWrite::Drop => {
+            match graph {
+                GraphName::DefaultGraph => t.clear_graph(GraphNameRef::DefaultGraph)?,
+                _ if !existed => return Ok(GraphWritten::Missing),
+                GraphName::NamedNode(n) => t.remove_named_graph(n)?,
+                GraphName::BlankNode(b) => t.remove_named_graph(b)?,
+            }
+            t.commit()?;
+            return Ok(GraphWritten::Changed);
+        }
+        GraphWrite::Replace => t.clear_graph(graph.as_ref())?,
+        GraphWrite::Add => {}
+    }
+    match graph {
+        GraphName::NamedNode(n) => t.insert_named_graph(n),
+        GraphName::BlankNode(b) => t.insert_named_graph(b),
+        GraphName::DefaultGraph => {}
+    }
+    for triple in &triples {
+        t.insert(triple.as_ref().in_graph(graph.as_ref()));
+    }
+    t.commit()?;
+    Ok(if existed {
+        GraphWritten::Changed
+    } else {
+        GraphWritten::Created
+    })
 }
 
 /// Number of quads in a graph (or all graphs with `None`).

@@ -168,6 +168,9 @@ pub mod am {
         COMPONENT_SIZE = "componentSize";
         ARTICULATION_POINT = "articulationPoint";
         BRIDGE_TO = "bridgeTo";
+
+        // The service description (src/server/describe.rs).
+        GRAPH_STORE = "graphStore";
     }
 }
 

@@ -7,7 +7,6 @@ use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 
 use super::error::AppError;
-use super::params::single;
 use super::{negotiate, AppState};
 use crate::query::{Format, ResultKind};
 
@@ -33,9 +32,9 @@ pub fn service_description(
     params: &[(String, String)],
     endpoint: &str,
 ) -> Result<Response, AppError> {
-    let format = negotiate::choose(
+    let format = negotiate::choose_with_params(
         ResultKind::Graph,
-        single(params, "format")?.as_deref(),
+        params,
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
     )?;
     let Format::Graph(rdf_format) = format else {
@@ -59,6 +58,16 @@ pub fn service_description(
         &service,
         sd("supportedLanguage"),
         sd("SPARQL11Query").into(),
+    );
+    // The Graph Store Protocol endpoint beside this one (src/server/gsp.rs).
+    let store_endpoint = endpoint
+        .strip_suffix("/sparql")
+        .map(|root| format!("{root}/store"))
+        .unwrap_or_else(|| format!("{endpoint}/store"));
+    add(
+        &service,
+        crate::vocab::am::GRAPH_STORE.into_owned(),
+        NamedNode::new_unchecked(store_endpoint).into(),
     );
     if state.config().update_token.is_some() {
         add(

@@ -180,6 +180,7 @@ impl From<crate::Error> for AppError {
         match e {
             Error::QuerySyntax(e) => AppError::BadRequest(format!("SPARQL syntax error: {e}")),
             Error::Usage(m) => AppError::BadRequest(m),
+            Error::Limit(e) => AppError::BadRequest(e.to_string()),
             Error::QueryEvaluation(e) => e.into(),
             Error::Data(e) => AppError::InvalidData(e.to_string()),
             other => AppError::internal(other.to_string()),

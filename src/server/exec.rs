@@ -1,12 +1,15 @@
 //! Running evaluations off the async runtime, bounded and with a real deadline.
 //!
 //! Each evaluation takes a slot from a semaphore (waiting at most `queue_wait`, else 503), runs
-//! on tokio's blocking pool, and carries an oxigraph [`CancellationToken`]. When the deadline
-//! passes — or the client goes away — the token is cancelled, oxigraph stops at its next check,
-//! and the slot is released only when the worker really returns.
+//! on one of the [`Workers`] (threads whose stack is sized for the request limits, so parsing,
+//! the guard's rewrite, optimisation, evaluation and serialization of anything the limits let
+//! through have stack to spare), and carries an oxigraph [`CancellationToken`]. When the
+//! deadline passes — or the client goes away — the token is cancelled, oxigraph stops at its
+//! next check, and the slot is released only when the worker really returns.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
 use oxigraph::sparql::{CancellationToken, QuerySolutionIter, ServiceHandler, SparqlEvaluator};
@@ -56,7 +59,52 @@ impl Drop for InFlight {
     }
 }
 
-/// Runs `job` on the blocking pool within the concurrency bound and the deadline.
+type Task = Box<dyn FnOnce() + Send>;
+
+/// The threads evaluations run on: as many as evaluations may run at once, each with the
+/// stack [`crate::limits::Limits::stack_size`] asks for (tokio's blocking threads have 2 MiB).
+/// They end when the last handle to the pool is dropped.
+pub struct Workers {
+    queue: mpsc::Sender<Task>,
+}
+
+impl Workers {
+    pub fn new(threads: usize, stack_size: usize) -> std::io::Result<Workers> {
+        let (queue, tasks) = mpsc::channel::<Task>();
+        let tasks = Arc::new(Mutex::new(tasks));
+        for i in 0..threads.max(1) {
+            let tasks = tasks.clone();
+            std::thread::Builder::new()
+                .name(format!("amity-eval-{i}"))
+                .stack_size(stack_size)
+                .spawn(move || loop {
+                    let next = tasks.lock().map(|rx| rx.recv());
+                    match next {
+                        Ok(Ok(task)) => task(),
+                        _ => return,
+                    }
+                })?;
+        }
+        Ok(Workers { queue })
+    }
+
+    /// Runs `f` on a worker; the receiver gets its result, or its panic.
+    fn spawn<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> tokio::sync::oneshot::Receiver<std::thread::Result<T>> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let task: Task = Box::new(move || {
+            let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(f)));
+        });
+        // The workers outlive every request (they stop only when the state is dropped), so a
+        // send cannot fail while a handler runs; if it did, the receiver reports it.
+        let _ = self.queue.send(task);
+        rx
+    }
+}
+
+/// Runs `job` on a worker within the concurrency bound and the deadline.
 pub async fn run_bounded<T, F>(state: &AppState, job: F) -> Result<T, AppError>
 where
     T: Send + 'static,
@@ -80,17 +128,25 @@ where
     let guard = CancelOnDrop(token.clone());
     let in_flight = InFlight::enter(&state.inner.in_flight);
     let worker_token = token.clone();
-    let handle = tokio::task::spawn_blocking(move || {
+    let handle = state.inner.workers.spawn(move || {
         let _permit = permit;
         let _in_flight = in_flight;
         job(&worker_token)
     });
     let timeout = cfg.timeout;
     let result = match tokio::time::timeout(timeout, handle).await {
-        Ok(Ok(result)) => result,
-        Ok(Err(join)) => Err(AppError::internal(format!(
-            "evaluation task failed: {join}"
-        ))),
+        Ok(Ok(Ok(result))) => result,
+        Ok(Ok(Err(panic))) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(AppError::internal(format!("evaluation panicked: {what}")))
+        }
+        Ok(Err(_)) => Err(AppError::internal(
+            "the evaluation worker went away".to_string(),
+        )),
         Err(_) => {
             token.cancel();
             tracing::warn!("evaluation stopped at its {timeout:?} deadline");

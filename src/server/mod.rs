@@ -13,6 +13,7 @@ mod admin;
 mod describe;
 pub mod error;
 mod exec;
+mod gsp;
 mod guard;
 mod negotiate;
 mod network;
@@ -79,6 +80,9 @@ pub struct Config {
     pub body_read_timeout: Duration,
     /// Time open connections get to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// How deep and wide a query, update or RDF body may be (`--max-nesting`); the evaluation
+    /// threads get the stack these limits need.
+    pub limits: crate::limits::Limits,
 }
 
 impl Config {
@@ -101,6 +105,7 @@ impl Config {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(15),
             shutdown_grace: Duration::from_secs(10),
+            limits: crate::limits::Limits::default(),
         }
     }
 }
@@ -231,6 +236,8 @@ struct Shared {
     gallery: RwLock<Arc<queries::Gallery>>,
     stats: StatsSlot,
     pool: Arc<Semaphore>,
+    /// The threads evaluations run on (one per slot of `pool`, with deep stacks).
+    workers: exec::Workers,
     in_flight: Arc<AtomicUsize>,
     started: Instant,
 }
@@ -240,9 +247,14 @@ impl AppState {
     /// background (a full scan: seconds on ten million triples), so serving starts at once.
     pub fn new(store: Arc<AmityStore>, config: Config) -> crate::Result<AppState> {
         let gallery = queries::Gallery::load(&config.queries_dir);
+        let workers = exec::Workers::new(config.max_concurrent, config.limits.stack_size())
+            .map_err(|e| {
+                crate::Error::Usage(format!("cannot start the evaluation threads: {e}"))
+            })?;
         let state = AppState {
             inner: Arc::new(Shared {
                 pool: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
+                workers,
                 store,
                 config,
                 gallery: RwLock::new(Arc::new(gallery)),
@@ -311,7 +323,13 @@ pub fn app(state: AppState) -> Router {
     let max_body = state.config().max_body;
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+        ])
         .allow_headers([header::CONTENT_TYPE, header::ACCEPT, header::AUTHORIZATION])
         .expose_headers([HeaderName::from_static(TRUNCATED_HEADER)]);
     let trace = TraceLayer::new_for_http()
@@ -337,6 +355,9 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/sparql", any(sparql::handle))
         .route("/sparql/", any(sparql::handle))
+        // SPARQL 1.1 Graph Store Protocol (src/server/gsp.rs).
+        .route("/store", any(gsp::indirect))
+        .route("/store/{*path}", any(gsp::direct))
         .route("/queries", get(queries::list))
         .route("/queries/{name}", get(queries::run))
         .route("/health", get(admin::health))

@@ -75,6 +75,98 @@ fn fits(format: Format, kind: ResultKind) -> bool {
     )
 }
 
+/// The parameters clients name the output format with: `format` (Virtuoso, oxigraph),
+/// `output` (Joseki, Fuseki), `results`. SPARQLWrapper sends all three, some twice (a short
+/// name and a media type, or an empty value).
+pub const FORMAT_PARAMS: [&str; 3] = ["format", "output", "results"];
+
+/// What one format parameter's value asks for, for a result of `kind`: a short name, a media
+/// type, or one of the names other endpoints use for RDF results (`xml` and `json` for a graph
+/// mean RDF/XML and JSON-LD; `n3` gets Turtle, which N3 readers read).
+fn resolve(kind: ResultKind, name: &str) -> Option<Format> {
+    let lower = name.trim().to_ascii_lowercase();
+    if kind == ResultKind::Graph {
+        match lower.as_str() {
+            "xml" | "rdf+xml" | "application/xml" => return Some(Format::Graph(RdfFormat::RdfXml)),
+            "json" | "application/json" => {
+                return Some(Format::Graph(RdfFormat::JsonLd {
+                    profile: Default::default(),
+                }))
+            }
+            "n3" | "text/n3" | "text/rdf+n3" => return Some(Format::Graph(RdfFormat::Turtle)),
+            _ => {}
+        }
+    }
+    if lower == "rdf+xml" {
+        return Some(Format::Graph(RdfFormat::RdfXml));
+    }
+    Format::from_name(&lower).or_else(|| from_media_type(&lower))
+}
+
+/// Picks the format from the request's format parameters ([`FORMAT_PARAMS`]) and `Accept`.
+/// Every non-empty parameter value must name a format that fits the result, and all must name
+/// the same one (400 naming the two that differ); they win over `Accept`. Without any, the
+/// best match in `Accept`; otherwise the kind's default.
+pub fn choose_with_params(
+    kind: ResultKind,
+    params: &[(String, String)],
+    accept: Option<&str>,
+) -> Result<Format, AppError> {
+    let mut chosen: Option<(String, Format)> = None;
+    for (key, value) in params {
+        if !FORMAT_PARAMS.contains(&key.as_str()) || value.trim().is_empty() {
+            continue;
+        }
+        let format = choose_named(kind, key, value)?;
+        match &chosen {
+            None => chosen = Some((format!("{key}={value}"), format)),
+            Some((first, earlier)) if *earlier != format => {
+                return Err(AppError::BadRequest(format!(
+                    "{first} and {key}={value} ask for different formats ({} and {}); send one",
+                    earlier.media_type(),
+                    format.media_type()
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    match chosen {
+        Some((_, format)) => Ok(format),
+        None => choose(kind, None, accept),
+    }
+}
+
+fn choose_named(kind: ResultKind, key: &str, name: &str) -> Result<Format, AppError> {
+    // A comma-separated list of media types (SPARQLWrapper repeats its Accept header so for
+    // JSON-LD) names its first member that amity can write for this result.
+    if name.contains(',') {
+        return name
+            .split(',')
+            .map(|m| m.split(';').next().unwrap_or("").trim())
+            .filter_map(|m| resolve(kind, m))
+            .find(|f| fits(*f, kind))
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "{key}={name:?} names no format for this result; {}",
+                    kind_words(kind)
+                ))
+            });
+    }
+    let format = resolve(kind, name).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "unknown {key}={name:?}; use one of: {} (or a media type)",
+            crate::query::FORMAT_NAMES
+        ))
+    })?;
+    if !fits(format, kind) {
+        return Err(AppError::BadRequest(format!(
+            "{key}={name} does not fit: {}",
+            kind_words(kind)
+        )));
+    }
+    Ok(format)
+}
+
 /// Picks the format: an explicit `format=` (a short name or a media type) wins; otherwise the
 /// best match in `Accept`; otherwise the kind's default.
 pub fn choose(
@@ -83,21 +175,7 @@ pub fn choose(
     accept: Option<&str>,
 ) -> Result<Format, AppError> {
     if let Some(name) = format_param {
-        let format = Format::from_name(name)
-            .or_else(|| from_media_type(&name.to_ascii_lowercase()))
-            .ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "unknown format={name:?}; use one of: {}",
-                    crate::query::FORMAT_NAMES
-                ))
-            })?;
-        if !fits(format, kind) {
-            return Err(AppError::BadRequest(format!(
-                "format={name} does not fit: {}",
-                kind_words(kind)
-            )));
-        }
-        return Ok(format);
+        return choose_named(kind, "format", name);
     }
     let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
         return Ok(default_format(kind));
@@ -179,5 +257,104 @@ mod tests {
             choose(ResultKind::Solutions, Some("turtle"), None),
             Err(AppError::BadRequest(_))
         ));
+    }
+
+    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    // Proves SPARQLWrapper's repeated parameters are read as one request: agreeing names and
+    // media types, empty values skipped, graph aliases (xml, json, n3) resolved by result
+    // kind, parameters over Accept, and a real conflict refused naming both values.
+    #[test]
+    fn repeated_format_parameters_that_agree_are_one_choice() {
+        let tsv = params(&[
+            ("format", "tsv"),
+            ("format", "text/tab-separated-values"),
+            ("output", "tsv"),
+            ("output", "text/tab-separated-values"),
+            ("results", "tsv"),
+            ("results", "text/tab-separated-values"),
+        ]);
+        assert_eq!(
+            choose_with_params(
+                ResultKind::Solutions,
+                &tsv,
+                Some("text/tab-separated-values")
+            )
+            .unwrap(),
+            Format::Results(QueryResultsFormat::Tsv)
+        );
+        let jsonld = params(&[
+            ("format", "json-ld"),
+            ("format", "application/ld+json,application/x-json+ld"),
+            ("output", "json-ld"),
+            ("output", ""),
+        ]);
+        // A list of media types names its first writable member.
+        let ld = Format::Graph(RdfFormat::JsonLd {
+            profile: Default::default(),
+        });
+        assert_eq!(
+            choose_with_params(ResultKind::Graph, &jsonld, None).unwrap(),
+            ld
+        );
+        let e = choose_with_params(
+            ResultKind::Graph,
+            &params(&[("format", "text/html,image/png")]),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, AppError::BadRequest(m) if m.contains("text/html,image/png")),
+            "{e:?}"
+        );
+        let jsonld = params(&[
+            ("format", "json-ld"),
+            ("format", ""),
+            ("results", "json-ld"),
+        ]);
+        assert_eq!(
+            choose_with_params(ResultKind::Graph, &jsonld, Some("*/*")).unwrap(),
+            Format::Graph(RdfFormat::JsonLd {
+                profile: Default::default()
+            })
+        );
+        let rdfxml = params(&[("format", "rdf+xml"), ("format", "application/rdf+xml")]);
+        assert_eq!(
+            choose_with_params(ResultKind::Graph, &rdfxml, None).unwrap(),
+            Format::Graph(RdfFormat::RdfXml)
+        );
+        let xml = params(&[("format", "xml"), ("output", "xml")]);
+        assert_eq!(
+            choose_with_params(ResultKind::Graph, &xml, None).unwrap(),
+            Format::Graph(RdfFormat::RdfXml)
+        );
+        assert_eq!(
+            choose_with_params(ResultKind::Solutions, &xml, None).unwrap(),
+            Format::Results(QueryResultsFormat::Xml)
+        );
+        // The parameter wins over a browser's Accept.
+        assert_eq!(
+            choose_with_params(
+                ResultKind::Solutions,
+                &params(&[("format", "json")]),
+                Some("text/html,*/*;q=0.8")
+            )
+            .unwrap(),
+            Format::Results(QueryResultsFormat::Json)
+        );
+        let clash = params(&[("format", "csv"), ("output", "json")]);
+        let e = choose_with_params(ResultKind::Solutions, &clash, None).unwrap_err();
+        let AppError::BadRequest(msg) = e else {
+            panic!("a conflict is a 400: {e:?}")
+        };
+        assert!(
+            msg.contains("format=csv") && msg.contains("output=json"),
+            "{msg}"
+        );
     }
 }

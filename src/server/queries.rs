@@ -14,13 +14,13 @@ use spargebra::Query;
 
 use super::error::AppError;
 use super::exec::{self, QueryJob};
-use super::params::{self, single};
+use super::params;
 use super::{negotiate, sparql, AppState};
 use crate::gallery::StoredQuery;
 use crate::query::result_kind;
 
 /// Parameter names the endpoint itself uses, never bound into a query.
-const RESERVED: &[&str] = &["format"];
+const RESERVED: &[&str] = &negotiate::FORMAT_PARAMS;
 
 pub struct Entry {
     pub meta: StoredQuery,
@@ -114,9 +114,9 @@ pub async fn run(
         values.push((k.clone(), v.clone()));
     }
     let bindings = entry.meta.bind(&values)?;
-    let format = negotiate::choose(
+    let format = negotiate::choose_with_params(
         result_kind(&entry.query),
-        single(&all, "format")?.as_deref(),
+        &all,
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
     )?;
     let services = exec::check_services(

@@ -141,9 +141,10 @@ async fn read_post(
     }
 }
 
-/// The endpoint's own IRI, used as the base for relative IRIs.
-pub fn base_iri(headers: &HeaderMap) -> String {
-    let host = headers
+/// The request's `Host` if it is a plain host name (or address) with an optional port,
+/// else `localhost`.
+pub fn host(headers: &HeaderMap) -> &str {
+    headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .filter(|h| {
@@ -151,8 +152,12 @@ pub fn base_iri(headers: &HeaderMap) -> String {
                 && h.chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
         })
-        .unwrap_or("localhost");
-    format!("http://{host}/sparql")
+        .unwrap_or("localhost")
+}
+
+/// The endpoint's own IRI, used as the base for relative IRIs.
+pub fn base_iri(headers: &HeaderMap) -> String {
+    format!("http://{}/sparql", host(headers))
 }
 
 fn graph_iris(params: &[(String, String)], name: &str) -> Result<Vec<NamedNode>, AppError> {
@@ -172,33 +177,50 @@ async fn run_query(
     params: &[(String, String)],
     base: &str,
 ) -> Result<Response, AppError> {
-    let query = crate::query::parse(text, Some(base))?;
-    let format = negotiate::choose(
-        result_kind(&query),
-        single(params, "format")?.as_deref(),
-        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
-    )?;
-    let services = exec::check_services(
-        exec::query_pattern(&query),
-        &state.config().service_allowlist,
-    )?;
-    let job = QueryJob {
-        query,
-        default_graphs: graph_iris(params, "default-graph-uri")?,
-        named_graphs: graph_iris(params, "named-graph-uri")?,
-        bindings: Vec::new(),
-        services,
-        format,
-        max_rows: state.config().max_rows,
-        max_memory: state.config().max_query_memory,
-    };
-    evaluate(state, job).await
+    let limits = state.config().limits;
+    // The linear nesting scan runs here, so text too deep for the parser never takes an
+    // evaluation slot; parsing and everything after it run on a worker with a deep stack.
+    crate::limits::scan_sparql(text, &limits).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let default_graphs = graph_iris(params, "default-graph-uri")?;
+    let named_graphs = graph_iris(params, "named-graph-uri")?;
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (text, params, base) = (text.to_string(), params.to_vec(), base.to_string());
+    let allowlist = state.config().service_allowlist.clone();
+    let (max_rows, max_memory) = (state.config().max_rows, state.config().max_query_memory);
+    let store = state.store().store();
+    let out = exec::run_bounded(state, move |token| {
+        let query = crate::query::parse_within(&text, Some(&base), &limits)?;
+        let format =
+            negotiate::choose_with_params(result_kind(&query), &params, accept.as_deref())?;
+        let services = exec::check_services(exec::query_pattern(&query), &allowlist)?;
+        let job = QueryJob {
+            query,
+            default_graphs,
+            named_graphs,
+            bindings: Vec::new(),
+            services,
+            format,
+            max_rows,
+            max_memory,
+        };
+        exec::run_query(&store, job, token)
+    })
+    .await?;
+    Ok(respond(out))
 }
 
 /// Runs a query job and turns its output into a response (shared with `/queries`).
 pub async fn evaluate(state: &AppState, job: QueryJob) -> Result<Response, AppError> {
     let store = state.store().store();
     let out = exec::run_bounded(state, move |token| exec::run_query(&store, job, token)).await?;
+    Ok(respond(out))
+}
+
+/// An evaluation's output as a response, with the truncation header when rows were cut.
+fn respond(out: exec::Output) -> Response {
     let mut response = out.body.into_response();
     let h = response.headers_mut();
     h.insert(
@@ -211,7 +233,7 @@ pub async fn evaluate(state: &AppState, job: QueryJob) -> Result<Response, AppEr
             HeaderValue::from_str(&format!("true; limit={cap}")).expect("ASCII header"),
         );
     }
-    Ok(response)
+    response
 }
 
 async fn run_update(
@@ -220,27 +242,33 @@ async fn run_update(
     params: &[(String, String)],
     base: &str,
 ) -> Result<Response, AppError> {
-    let mut update = spargebra::SparqlParser::new()
-        .with_base_iri(base)
-        .map_err(|e| AppError::internal(format!("base IRI {base}: {e}")))?
-        .parse_update(text)
-        .map_err(|e| AppError::BadRequest(format!("SPARQL syntax error: {e}")))?;
-    // Graphs exist implicitly in a quad store, so CLEAR of an empty graph is not an error.
-    for op in &mut update.operations {
-        if let spargebra::GraphUpdateOperation::Clear { silent, .. } = op {
-            *silent = true;
-        }
-    }
-    let services = exec::check_update(&update, &state.config().service_allowlist)?;
-    let job = UpdateJob {
-        update,
-        using_graphs: graph_iris(params, "using-graph-uri")?,
-        using_named_graphs: graph_iris(params, "using-named-graph-uri")?,
-        services,
-        max_memory: state.config().max_query_memory,
-    };
+    let limits = state.config().limits;
+    crate::limits::scan_sparql(text, &limits).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let using_graphs = graph_iris(params, "using-graph-uri")?;
+    let using_named_graphs = graph_iris(params, "using-named-graph-uri")?;
+    let (text, base) = (text.to_string(), base.to_string());
+    let allowlist = state.config().service_allowlist.clone();
+    let max_memory = state.config().max_query_memory;
     let store = state.store().store();
-    exec::run_bounded(state, move |token| exec::run_update(&store, job, token)).await?;
+    exec::run_bounded(state, move |token| {
+        let mut update = crate::query::parse_update_within(&text, &base, &limits)?;
+        // Graphs exist implicitly in a quad store, so CLEAR of an empty graph is not an error.
+        for op in &mut update.operations {
+            if let spargebra::GraphUpdateOperation::Clear { silent, .. } = op {
+                *silent = true;
+            }
+        }
+        let services = exec::check_update(&update, &allowlist)?;
+        let job = UpdateJob {
+            update,
+            using_graphs,
+            using_named_graphs,
+            services,
+            max_memory,
+        };
+        exec::run_update(&store, job, token)
+    })
+    .await?;
     state.refresh_stats();
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
