@@ -16,7 +16,8 @@
 //!   [`Limits::variables`].
 //!
 //! The threads that parse and evaluate get [`Limits::stack_size`] bytes of stack, sized for
-//! these bounds (tests/limits.rs runs every nesting form at the limit).
+//! these bounds (tests/limits.rs runs every nesting form at the limit; examples/stack_need.rs
+//! measures how much of that stack each form uses).
 
 use std::fmt;
 
@@ -39,6 +40,12 @@ pub struct Limits {
     /// parser takes time quadratic in the triple patterns of a group (20,000 took 0.77 s,
     /// 100,000 about 20 s in a test build), so width is bounded before it runs.
     pub tokens: usize,
+    /// Stack, in bytes, of each thread that parses, rewrites, optimises, evaluates, serializes
+    /// and drops requests within these limits: 16 MiB plus 64 KiB per level of algebra depth
+    /// (80 MiB at the default nesting). Only the pages a request touches are committed.
+    /// `examples/stack_need.rs` measures what each nesting form at the limit really needs;
+    /// bench/RESULTS.md has the figures.
+    pub stack_size: usize,
 }
 
 /// Nesting accepted by default: far above any analyst's query (the gallery's deepest is 6),
@@ -55,23 +62,17 @@ impl Limits {
     /// The limits that go with a nesting bound; the others follow from it.
     pub fn with_nesting(nesting: usize) -> Limits {
         let nesting = nesting.max(1);
+        // Each bracket level becomes a few algebra nodes (a group: join, filter, left join,
+        // projection); chains of UNION, || or + add one per link.
+        let algebra_depth = (nesting * 8).max(1_024);
         Limits {
             nesting,
-            // Each bracket level becomes a few algebra nodes (a group: join, filter, left
-            // join, projection); chains of UNION, || or + add one per link.
-            algebra_depth: (nesting * 8).max(1_024),
+            algebra_depth,
             triple_patterns: 10_000,
             variables: 10_000,
             tokens: 50_000,
+            stack_size: 16 * 1024 * 1024 + algebra_depth * 64 * 1024,
         }
-    }
-
-    /// Stack for a thread that parses, rewrites, optimises, evaluates, serializes and drops
-    /// requests within these limits. Measured in tests/limits.rs: a debug build needs about
-    /// 40 KiB per algebra level on the deepest form; this gives each level 64 KiB on top of
-    /// a fixed 16 MiB. Only the pages a request touches are committed.
-    pub fn stack_size(&self) -> usize {
-        16 * 1024 * 1024 + self.algebra_depth * 64 * 1024
     }
 }
 

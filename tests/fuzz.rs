@@ -237,7 +237,7 @@ fn query_and_update_parsers_survive_hostile_text() {
     let limits = Limits::default();
     // The same stack the server's evaluation threads get.
     let worker = std::thread::Builder::new()
-        .stack_size(limits.stack_size())
+        .stack_size(limits.stack_size)
         .spawn(move || {
             let mut runner = proptest::test_runner::TestRunner::new(runner(10_000));
             runner

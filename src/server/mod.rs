@@ -247,8 +247,8 @@ impl AppState {
     /// background (a full scan: seconds on ten million triples), so serving starts at once.
     pub fn new(store: Arc<AmityStore>, config: Config) -> crate::Result<AppState> {
         let gallery = queries::Gallery::load(&config.queries_dir);
-        let workers = exec::Workers::new(config.max_concurrent, config.limits.stack_size())
-            .map_err(|e| {
+        let workers =
+            exec::Workers::new(config.max_concurrent, config.limits.stack_size).map_err(|e| {
                 crate::Error::Usage(format!("cannot start the evaluation threads: {e}"))
             })?;
         let state = AppState {
