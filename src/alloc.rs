@@ -92,3 +92,30 @@ pub fn installed() -> bool {
 pub fn thread_net_bytes() -> i64 {
     NET.try_with(Cell::get).unwrap_or(0)
 }
+
+/// A memory budget for the work the calling thread does from now on: what it holds beyond what
+/// it held at [`Budget::start`]. Without the counting allocator, or without a limit, it never
+/// trips.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    limit: Option<u64>,
+    baseline: i64,
+}
+
+impl Budget {
+    /// Starts counting on the calling thread; `limit` in bytes.
+    pub fn start(limit: Option<u64>) -> Budget {
+        Budget {
+            limit: limit.filter(|_| installed()),
+            baseline: thread_net_bytes(),
+        }
+    }
+
+    /// `Some(limit)` once the thread holds more than `limit` bytes beyond its baseline.
+    #[inline]
+    pub fn exceeded(&self) -> Option<u64> {
+        let limit = self.limit?;
+        let used = thread_net_bytes().saturating_sub(self.baseline);
+        (used > 0 && used as u64 > limit).then_some(limit)
+    }
+}

@@ -173,7 +173,7 @@ async fn read(
                 )));
             }
         }
-        let baseline = crate::alloc::thread_net_bytes();
+        let budget = crate::alloc::Budget::start(max_memory);
         let mut writer = RdfSerializer::from_format(format).for_writer(Vec::new());
         for (i, quad) in store
             .quads_for_pattern(None, None, None, Some(graph.as_ref()))
@@ -184,11 +184,8 @@ async fn read(
                 if token.is_cancelled() {
                     return Err(AppError::Deadline(std::time::Duration::ZERO));
                 }
-                if let Some(budget) = max_memory.filter(|_| crate::alloc::installed()) {
-                    let used = crate::alloc::thread_net_bytes().saturating_sub(baseline);
-                    if used as u64 > budget {
-                        return Err(AppError::OverMemory(budget));
-                    }
+                if let Some(budget) = budget.exceeded() {
+                    return Err(AppError::OverMemory(budget));
                 }
             }
             writer

@@ -54,17 +54,13 @@ pub fn install(
 ) -> SparqlEvaluator {
     silence_stopped_panics();
     let token = token.clone();
-    let budget = memory_budget.filter(|_| crate::alloc::installed());
-    let baseline = crate::alloc::thread_net_bytes();
+    let budget = crate::alloc::Budget::start(memory_budget);
     evaluator.with_custom_function(NamedNode::new_unchecked(ALIVE), move |_args: &[Term]| {
         if token.is_cancelled() {
             panic::panic_any(Stopped::Cancelled);
         }
-        if let Some(budget) = budget {
-            let used = crate::alloc::thread_net_bytes().saturating_sub(baseline);
-            if used > 0 && used as u64 > budget {
-                panic::panic_any(Stopped::Memory(budget));
-            }
+        if let Some(budget) = budget.exceeded() {
+            panic::panic_any(Stopped::Memory(budget));
         }
         // No value: the filter's `||` goes on to its right side, `COALESCE(sameTerm(?v, ?v),
         // …, true)`, which is true and compares internal terms only. Returning a boolean would
