@@ -12,9 +12,11 @@
 //! A parameter is bound to the variable of the same name as a typed RDF term (never spliced
 //! into the text), so it must appear in the query's SELECT clause.
 
+use std::io::Read;
 use std::path::Path;
 
 use oxigraph::model::{Literal, NamedNode, Term, Variable};
+use spargebra::Query;
 
 use crate::error::{Error, Result};
 
@@ -201,4 +203,133 @@ pub fn load(dir: &Path) -> Result<Vec<StoredQuery>> {
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// One stored query with its parsed text.
+pub struct Entry {
+    pub meta: StoredQuery,
+    pub query: Query,
+}
+
+/// The gallery as served: read and parsed once (at start and on reload), shared by every
+/// route that names a stored query.
+#[derive(Default)]
+pub struct Gallery {
+    pub entries: Vec<Entry>,
+}
+
+impl Gallery {
+    /// Reads `dir/*.rq`; a file that does not parse is logged and left out.
+    pub fn load(dir: &Path) -> Gallery {
+        let Ok(read) = std::fs::read_dir(dir) else {
+            tracing::warn!("no gallery: cannot read {}", dir.display());
+            return Gallery::default();
+        };
+        let mut paths: Vec<_> = read
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("rq"))
+            .collect();
+        paths.sort();
+        let mut entries = Vec::new();
+        for path in paths {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let parsed = std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| {
+                    let meta = StoredQuery::parse(&name, &text).map_err(|e| e.to_string())?;
+                    let query = crate::query::parse(&text, None).map_err(|e| e.to_string())?;
+                    Ok(Entry { meta, query })
+                });
+            match parsed {
+                Ok(entry) => entries.push(entry),
+                Err(e) => tracing::error!("gallery: skipping {}: {e}", path.display()),
+            }
+        }
+        Gallery { entries }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.meta.name == name)
+    }
+}
+
+/// Finds the text of a query named on the command line (`amity query ARG`): `-` reads
+/// standard input; a path to a file reads it (a gallery header in it is kept if it parses); a
+/// word naming `queries_dir/ARG.rq` is that gallery query; anything else is the query text.
+/// The gallery query comes back with the text when there is one (for `--param`).
+pub fn resolve(arg: &str, queries_dir: &Path) -> Result<(String, Option<StoredQuery>)> {
+    resolve_from(arg, queries_dir, &mut std::io::stdin())
+}
+
+/// [`resolve`], reading `-` from `stdin`.
+pub fn resolve_from(
+    arg: &str,
+    queries_dir: &Path,
+    stdin: &mut dyn Read,
+) -> Result<(String, Option<StoredQuery>)> {
+    if arg == "-" {
+        let mut s = String::new();
+        stdin.read_to_string(&mut s)?;
+        return Ok((s, None));
+    }
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text = read(path)?;
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("query");
+        let stored = StoredQuery::parse(name, &text).ok();
+        return Ok((text, stored));
+    }
+    let gallery_file = queries_dir.join(format!("{arg}.rq"));
+    if !arg.contains(char::is_whitespace) && gallery_file.is_file() {
+        let text = read(&gallery_file)?;
+        let stored = StoredQuery::parse(arg, &text)?;
+        return Ok((text, Some(stored)));
+    }
+    Ok((arg.to_string(), None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "# title: All\n# title_zh: 全部\n# question: Everything?\n\
+                          # question_zh: 一切?\n# row: one triple\n";
+
+    #[test]
+    fn resolve_reads_stdin_a_file_a_gallery_name_or_takes_the_text() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let q = format!("{HEADER}SELECT * WHERE {{ ?s ?p ?o }}\n");
+        std::fs::write(dir.join("all.rq"), &q).unwrap();
+        let none = |arg: &str| resolve_from(arg, &dir, &mut std::io::empty()).unwrap();
+
+        let (text, stored) = resolve_from("-", &dir, &mut "ASK {}".as_bytes()).unwrap();
+        assert_eq!((text.as_str(), stored.is_none()), ("ASK {}", true));
+
+        let file = dir.join("all.rq");
+        let (text, stored) = none(file.to_str().unwrap());
+        assert_eq!(text, q);
+        assert_eq!(stored.unwrap().name, "all");
+
+        let (text, stored) = none("all");
+        assert_eq!(text, q);
+        assert_eq!(stored.unwrap().title, "All");
+
+        // Text with spaces is never a gallery name, and an unknown word is query text.
+        for arg in ["all ", "SELECT * WHERE { ?s ?p ?o }", "nosuchquery"] {
+            let (text, stored) = none(arg);
+            assert_eq!((text.as_str(), stored.is_none()), (arg, true));
+        }
+    }
 }

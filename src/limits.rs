@@ -28,7 +28,7 @@ use spargebra::{GraphUpdateOperation, Query, Update};
 /// The bounds one request must keep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Deepest bracket nesting in a request's text (`serve --max-nesting`).
+    /// Deepest bracket nesting in a request's text (`--max-nesting` of `serve` and `query`).
     pub nesting: usize,
     /// Deepest parsed algebra (patterns and expressions counted together).
     pub algebra_depth: usize,
@@ -124,14 +124,14 @@ impl fmt::Display for LimitError {
             } => write!(
                 f,
                 "the request nests brackets more than {limit} deep (level {} opens at line \
-                 {line}, column {column}); the limit is {limit} (serve --max-nesting)",
+                 {line}, column {column}); the limit is {limit} (--max-nesting)",
                 limit + 1
             ),
             LimitError::AlgebraDepth { limit } => write!(
                 f,
                 "the request is more than {limit} operators deep once parsed (a long chain of \
                  UNION, ||, && or arithmetic nests one level per link); the limit is {limit} \
-                 (it grows with serve --max-nesting)"
+                 (it grows with --max-nesting)"
             ),
             LimitError::TriplePatterns { found, limit } => write!(
                 f,

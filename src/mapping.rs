@@ -4,6 +4,11 @@
 //! instead of a passage go to `graph/reference`. Every fact node carries `prov:wasDerivedFrom`
 //! its passage and `am:quote` the verbatim phrase (or `dcterms:source`), so any triple can be
 //! traced to the sentence of the report that states it.
+//!
+//! [`wikidata`] maps the Wikidata twin network ([`Crawl`]) to its own named graph, so this
+//! module is also the one place where a column of `data/wikidata/` becomes a triple.
+
+pub mod wikidata;
 
 use std::collections::HashMap;
 
@@ -438,11 +443,13 @@ impl<'a, 's> Mapper<'a, 's> {
         self.iri(&s, rdf::TYPE, am::FRIENDSHIP_TIE);
         let name = |id: &'a str| self.place_names.get(id).copied().unwrap_or((id, id));
         let (a, b) = (name(&t.place_a.id), name(&t.place_b.id));
-        self.labels(
-            &s,
-            &format!("{}—{}", a.0, b.0),
-            &format!("{} – {}", a.1, b.1),
-        );
+        // No English label when a place has no English name (name_en is optional).
+        let en = if a.1.is_empty() || b.1.is_empty() {
+            String::new()
+        } else {
+            format!("{} – {}", a.1, b.1)
+        };
+        self.labels(&s, &format!("{}—{}", a.0, b.0), &en);
         self.iri(&s, am::PARTY, &ref_iri(&t.place_a));
         self.iri(&s, am::PARTY, &ref_iri(&t.place_b));
         self.concept(&s, am::TIE_KIND, schemes::TIE_KIND, &t.kind);

@@ -1,6 +1,9 @@
-//! The validated content of `data/`: one struct per CSV file, with references already checked.
+//! The validated content of `data/`: one struct per CSV file, with references already checked;
+//! and the Wikidata twin network of `data/wikidata/` merged into undirected pairs ([`Crawl`]).
 //!
 //! Built only by [`crate::ingest`]; read by [`crate::mapping`]. Nothing here knows about RDF.
+
+use std::collections::HashMap;
 
 use crate::error::Pos;
 
@@ -205,6 +208,8 @@ pub struct Place {
     pub prov: Provenance,
     /// Where this row's `part_of` cell is, for errors found across rows.
     pub part_of_at: Pos,
+    /// Where this row's `wikidata` cell is, for the one-place-per-QID check.
+    pub wikidata_at: Pos,
 }
 
 #[derive(Clone, Debug)]
@@ -363,5 +368,54 @@ impl Dataset {
             + self.events.len()
             + self.projects.len()
             + self.documents.len()
+    }
+}
+
+/// One undirected pair of the Wikidata crawl after merging (see [`crate::ingest::wikidata`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pair {
+    /// Lower QID number.
+    pub a: u64,
+    /// Higher QID number.
+    pub b: u64,
+    /// `a` lists `b`.
+    pub a_lists_b: bool,
+    /// `b` lists `a`.
+    pub b_lists_a: bool,
+    /// Source lines stating the pair, duplicates included.
+    pub statements: u32,
+}
+
+impl Pair {
+    pub fn reciprocal(&self) -> bool {
+        self.a_lists_b && self.b_lists_a
+    }
+}
+
+/// The parsed Wikidata crawl (`data/wikidata/`).
+#[derive(Clone, Debug, Default)]
+pub struct Crawl {
+    /// Labels by QID number.
+    pub names: HashMap<u64, String>,
+    /// Undirected pairs, sorted by `(a, b)`.
+    pub pairs: Vec<Pair>,
+    /// Lines read from `relations.tsv` (non-empty).
+    pub statements: usize,
+    /// Lines repeating an earlier line exactly.
+    pub duplicate_lines: usize,
+}
+
+impl Crawl {
+    /// Pairs stated on one side only.
+    pub fn one_sided(&self) -> usize {
+        self.pairs.iter().filter(|p| !p.reciprocal()).count()
+    }
+
+    /// Distinct entities that take part in a pair.
+    pub fn node_count(&self) -> usize {
+        let mut seen: Vec<u64> = self.pairs.iter().flat_map(|p| [p.a, p.b]).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
     }
 }

@@ -1,16 +1,13 @@
-//! Running SPARQL against a store and writing the results in a chosen format.
+//! SPARQL text in and out: parsing within [`Limits`], the one table of output format names,
+//! and writing results in a chosen format with a row cap.
 //!
-//! Shared by the CLI (`amity query`) and the HTTP endpoint. Queries see the union of all named
-//! graphs as their default graph unless they name a dataset themselves (FROM / FROM NAMED or
-//! the protocol's `default-graph-uri` / `named-graph-uri`).
+//! Evaluation itself is [`crate::engine`]'s (the one read path).
 
 use std::io::Write;
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
-use oxigraph::store::Store;
+use oxigraph::sparql::QueryResults;
 use spargebra::{Query, SparqlParser, Update};
 
 use crate::error::{Error, Result};
@@ -55,21 +52,6 @@ impl Format {
 pub const FORMAT_NAMES: &str =
     "json, xml, csv, tsv, turtle, ntriples, nquads, trig, rdfxml, jsonld";
 
-/// How to evaluate one query.
-#[derive(Clone, Default)]
-pub struct QueryOptions {
-    /// Default graph IRIs (protocol `default-graph-uri`); empty means the union of all graphs.
-    pub default_graphs: Vec<String>,
-    /// Named graph IRIs (protocol `named-graph-uri`); empty means all.
-    pub named_graphs: Vec<String>,
-    /// Values bound to variables before evaluation (stored-query parameters).
-    pub bindings: Vec<(Variable, Term)>,
-    /// Cancels the evaluation when triggered (deadlines).
-    pub cancel: Option<CancellationToken>,
-    /// Base IRI for relative IRIs in the query.
-    pub base_iri: Option<String>,
-}
-
 /// Parses a query within the default [`Limits`], reporting syntax errors with the parser's
 /// message and position.
 pub fn parse(text: &str, base_iri: Option<&str>) -> Result<Query> {
@@ -105,37 +87,6 @@ fn parse_unchecked(text: &str, base_iri: Option<&str>) -> Result<Query> {
             .map_err(|e| Error::Usage(format!("bad base IRI {b:?}: {e}")))?;
     }
     Ok(parser.parse_query(text)?)
-}
-
-/// Evaluates a parsed query. SERVICE calls are refused (no handler is installed).
-pub fn evaluate<'a>(store: &Store, query: Query, opts: &QueryOptions) -> Result<QueryResults<'a>> {
-    let mut evaluator = SparqlEvaluator::new();
-    if let Some(token) = &opts.cancel {
-        evaluator = evaluator.with_cancellation_token(token.clone());
-    }
-    let mut prepared = evaluator.for_query(query);
-    let dataset = prepared.dataset_mut();
-    if !opts.default_graphs.is_empty() || !opts.named_graphs.is_empty() {
-        dataset.set_default_graph(
-            opts.default_graphs
-                .iter()
-                .map(|g| GraphName::from(NamedNode::new_unchecked(g.clone())))
-                .collect(),
-        );
-        dataset.set_available_named_graphs(
-            opts.named_graphs
-                .iter()
-                .map(|g| NamedOrBlankNode::from(NamedNode::new_unchecked(g.clone())))
-                .collect(),
-        );
-    } else if dataset.is_default_dataset() {
-        dataset.set_default_graph_as_union();
-    }
-    let mut bound = prepared.on_store(store);
-    for (var, term) in &opts.bindings {
-        bound = bound.substitute_variable(var.clone(), term.clone());
-    }
-    Ok(bound.execute()?)
 }
 
 /// What kind of result a query gives, to pick a format before evaluating.
@@ -207,15 +158,6 @@ pub fn write_results<W: Write>(
         }
     }
     Ok(truncated)
-}
-
-/// Runs `text` and returns the serialized results (a convenience for the CLI and tests).
-pub fn run_to_vec(store: &Store, text: &str, format: Format) -> Result<Vec<u8>> {
-    let query = parse(text, None)?;
-    let results = evaluate(store, query, &QueryOptions::default())?;
-    let mut out = Vec::new();
-    write_results(results, format, None, &mut out)?;
-    Ok(out)
 }
 
 /// The default format for a query's result kind.

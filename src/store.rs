@@ -1,7 +1,10 @@
 //! The store: builds an oxigraph store from a `data/` folder and swaps it in whole.
 //!
-//! Loads write a store only here, and so do Graph Store Protocol writes ([`write_graph`]);
-//! SPARQL Update is the one other writer (evaluated by oxigraph in `server::exec`). A (re)load validates the data and builds a
+//! Every write to a served store goes through [`AmityStore`]: loads and reloads, SPARQL Update
+//! ([`AmityStore::update`]) and Graph Store Protocol writes ([`AmityStore::write_graph`]). A
+//! write after the load marks the derived graphs (the network metrics) stale: the time of the
+//! first such write is kept ([`AmityStore::stale_since`], shown by `/health`) and stated in
+//! the metrics graph as `am:staleSince`, until a reload recomputes them. A (re)load validates the data and builds a
 //! **new** store completely — in memory, or in a new generation folder on disk — before it
 //! replaces the one being served, so a failed load leaves the previous store serving.
 //!
@@ -11,11 +14,13 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad, QuadRef};
+use oxigraph::model::{GraphNameRef, Literal, NamedNodeRef, Quad, QuadRef};
+use oxigraph::sparql::{PreparedSparqlUpdate, UpdateEvaluationError};
 use oxigraph::store::Store;
 
 use crate::error::{Error, Result};
@@ -50,6 +55,12 @@ pub struct AmityStore {
     reload_lock: Mutex<()>,
     /// Extra quads re-added after every reload (e.g. derived network metrics).
     post_load: Option<PostLoad>,
+    /// Bumped by every load and write: what a cache of a derived view is keyed by.
+    version: AtomicU64,
+    /// When the live store was first written after its load (derived graphs stale since).
+    stale_since: Mutex<Option<SystemTime>>,
+    /// Serialises writes (update, Graph Store) with each other.
+    write_lock: Mutex<()>,
 }
 
 /// A step run on every freshly built store before it goes live: it reads the store and returns
@@ -138,14 +149,29 @@ impl AmityStore {
         post_load: Option<PostLoad>,
         progress: Progress<'_>,
     ) -> Result<(Self, LoadSummary)> {
+        Self::in_memory_dirs(data, &[], post_load, progress)
+    }
+
+    /// As [`AmityStore::in_memory_with`], with further folders of rows read after `data` as
+    /// if appended to it (see [`ingest::load_dirs`]).
+    pub fn in_memory_dirs(
+        data: &Path,
+        extra: &[PathBuf],
+        post_load: Option<PostLoad>,
+        progress: Progress<'_>,
+    ) -> Result<(Self, LoadSummary)> {
         let store = Store::new()?;
-        let summary = build(&store, Backend::Memory, data, post_load.as_ref(), progress)?;
+        let dirs = Dirs { data, extra };
+        let summary = build(&store, Backend::Memory, dirs, post_load.as_ref(), progress)?;
         Ok((
             AmityStore {
                 current: RwLock::new(Arc::new(store)),
                 location: None,
                 reload_lock: Mutex::new(()),
                 post_load,
+                version: AtomicU64::new(1),
+                stale_since: Mutex::new(None),
+                write_lock: Mutex::new(()),
             },
             summary,
         ))
@@ -158,6 +184,9 @@ impl AmityStore {
             location: None,
             reload_lock: Mutex::new(()),
             post_load: None,
+            version: AtomicU64::new(1),
+            stale_since: Mutex::new(None),
+            write_lock: Mutex::new(()),
         }
     }
 
@@ -173,41 +202,137 @@ impl AmityStore {
 
     /// Rebuilds from `data` and swaps the result in; on error the old store keeps serving.
     pub fn reload(&self, data: &Path, progress: Progress<'_>) -> Result<LoadSummary> {
+        self.reload_dirs(data, &[], progress)
+    }
+
+    /// As [`AmityStore::reload`], with further folders of rows read after `data` (see
+    /// [`ingest::load_dirs`]).
+    pub fn reload_dirs(
+        &self,
+        data: &Path,
+        extra: &[PathBuf],
+        progress: Progress<'_>,
+    ) -> Result<LoadSummary> {
         let _guard = self.reload_lock.lock().expect("reload lock poisoned");
+        let dirs = Dirs { data, extra };
         match &self.location {
             None => {
                 let store = Store::new()?;
                 let summary = build(
                     &store,
                     Backend::Memory,
-                    data,
+                    dirs,
                     self.post_load.as_ref(),
                     progress,
                 )?;
                 *self.current.write().expect("store lock poisoned") = Arc::new(store);
+                self.fresh();
                 Ok(summary)
             }
             Some(root) => {
                 #[cfg(feature = "rocksdb")]
                 {
                     let (store, summary) =
-                        disk::build_generation(root, data, self.post_load.as_ref(), progress)?;
+                        disk::build_generation(root, dirs, self.post_load.as_ref(), progress)?;
                     let old = std::mem::replace(
                         &mut *self.current.write().expect("store lock poisoned"),
                         Arc::new(store),
                     );
                     disk::retire(root, old);
+                    self.fresh();
                     Ok(summary)
                 }
                 #[cfg(not(feature = "rocksdb"))]
                 {
-                    let _ = (root, progress);
+                    let _ = (root, dirs, progress);
                     Err(Error::Usage(
                         "this build has no on-disk store (rebuild with --features rocksdb)".into(),
                     ))
                 }
             }
         }
+    }
+
+    /// The folder of the live on-disk generation (`DIR/gen-NNNNNN`), `None` in memory.
+    pub fn generation_dir(&self) -> Option<PathBuf> {
+        #[cfg(feature = "rocksdb")]
+        {
+            let root = self.location.as_ref()?;
+            let name = std::fs::read_to_string(root.join("CURRENT")).ok()?;
+            Some(root.join(name.trim()))
+        }
+        #[cfg(not(feature = "rocksdb"))]
+        None
+    }
+
+    /// Bumped by every load and write; a view derived from the store at one version is
+    /// current while the version stays the same.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    /// When the live store was first written after its load: from then on the derived graphs
+    /// (network metrics) may not match the data. `None` while they do.
+    pub fn stale_since(&self) -> Option<SystemTime> {
+        *self.stale_since.lock().expect("stale lock poisoned")
+    }
+
+    /// A new store went live: its derived graphs are fresh.
+    fn fresh(&self) {
+        *self.stale_since.lock().expect("stale lock poisoned") = None;
+        self.version.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// After a write: bumps the version and, on the first write since the load, states in
+    /// the metrics graph (when the store has one) that its values are stale from now on.
+    fn written(&self, store: &Store) {
+        self.version.fetch_add(1, Ordering::SeqCst);
+        let mut stale = self.stale_since.lock().expect("stale lock poisoned");
+        if stale.is_none() {
+            let now = SystemTime::now();
+            *stale = Some(now);
+            let graph = NamedNodeRef::new_unchecked(vocab::METRICS_GRAPH);
+            if !store.contains_named_graph(graph).unwrap_or(false) {
+                return;
+            }
+            let stamp = Literal::new_typed_literal(crate::clock::utc(now), vocab::xsd::DATE_TIME);
+            let quad = QuadRef::new(graph, vocab::am::STALE_SINCE, &stamp, graph);
+            if let Err(e) = store.insert(quad) {
+                tracing::warn!("could not mark the metrics graph stale: {e}");
+            }
+        }
+    }
+
+    /// Applies a prepared SPARQL Update (the engine prepares it with the request's bounds)
+    /// to the live store, then marks the derived graphs stale.
+    pub fn update(
+        &self,
+        update: PreparedSparqlUpdate,
+    ) -> std::result::Result<(), UpdateEvaluationError> {
+        let _write = self.write_lock.lock().expect("write lock poisoned");
+        let store = self.store();
+        let result = update.on_store(&store).execute();
+        if result.is_ok() {
+            self.written(&store);
+        }
+        result
+    }
+
+    /// Writes one graph of the live store in a single transaction (see [`write_graph`]),
+    /// then marks the derived graphs stale.
+    pub fn write_graph(
+        &self,
+        graph: &oxigraph::model::GraphName,
+        triples: Vec<oxigraph::model::Triple>,
+        write: GraphWrite,
+    ) -> Result<GraphWritten> {
+        let _write = self.write_lock.lock().expect("write lock poisoned");
+        let store = self.store();
+        let done = write_graph(&store, graph, triples, write)?;
+        if done != GraphWritten::Missing {
+            self.written(&store);
+        }
+        Ok(done)
     }
 
     /// Opens the live generation of an on-disk store built by [`AmityStore::load_on_disk`].
@@ -219,6 +344,9 @@ impl AmityStore {
             location: Some(root.to_path_buf()),
             reload_lock: Mutex::new(()),
             post_load,
+            version: AtomicU64::new(1),
+            stale_since: Mutex::new(None),
+            write_lock: Mutex::new(()),
         })
     }
 
@@ -230,11 +358,25 @@ impl AmityStore {
         post_load: Option<PostLoad>,
         progress: Progress<'_>,
     ) -> Result<(Self, LoadSummary)> {
+        Self::load_on_disk_dirs(root, data, &[], post_load, progress)
+    }
+
+    /// As [`AmityStore::load_on_disk`], with further folders of rows read after `data` (see
+    /// [`ingest::load_dirs`]).
+    #[cfg(feature = "rocksdb")]
+    pub fn load_on_disk_dirs(
+        root: &Path,
+        data: &Path,
+        extra: &[PathBuf],
+        post_load: Option<PostLoad>,
+        progress: Progress<'_>,
+    ) -> Result<(Self, LoadSummary)> {
         std::fs::create_dir_all(root).map_err(|source| Error::Io {
             path: root.to_path_buf(),
             source,
         })?;
-        let (store, summary) = disk::build_generation(root, data, post_load.as_ref(), progress)?;
+        let dirs = Dirs { data, extra };
+        let (store, summary) = disk::build_generation(root, dirs, post_load.as_ref(), progress)?;
         disk::remove_stale(root);
         Ok((
             AmityStore {
@@ -242,13 +384,23 @@ impl AmityStore {
                 location: Some(root.to_path_buf()),
                 reload_lock: Mutex::new(()),
                 post_load,
+                version: AtomicU64::new(1),
+                stale_since: Mutex::new(None),
+                write_lock: Mutex::new(()),
             },
             summary,
         ))
     }
 }
 
-/// Validates `data`, maps it with the ontology into an empty `store`, then runs the post-load
+/// The folders a build reads: the data folder, and the folders of rows read after it.
+#[derive(Clone, Copy)]
+struct Dirs<'a> {
+    data: &'a Path,
+    extra: &'a [PathBuf],
+}
+
+/// Validates `dirs`, maps them with the ontology into an empty `store`, then runs the post-load
 /// step (if any) and writes what it derived.
 ///
 /// Nothing is collected in between: each quad goes from the mapper into the store (in memory)
@@ -258,19 +410,21 @@ impl AmityStore {
 fn build(
     store: &Store,
     backend: Backend,
-    data: &Path,
+    dirs: Dirs<'_>,
     post_load: Option<&PostLoad>,
     progress: Progress<'_>,
 ) -> Result<LoadSummary> {
     let start = Instant::now();
-    let ds = ingest::load_dir_with_progress(data, &mut |d, t| progress("validate", d, t))?;
+    let ds = ingest::load_dirs_with_progress(dirs.data, dirs.extra, &mut |d, t| {
+        progress("validate", d, t)
+    })?;
     // The Wikidata twin network (data/wikidata/, if present) goes to its own named graph.
-    let wikidata = crate::network::wikidata::load_dir(data)?;
+    let wikidata = ingest::wikidata::load_dir(dirs.data)?;
     let rows = ds.row_count();
     tracing::info!(rows, elapsed = ?start.elapsed(), "validated");
     let mut extra = ontology_quads()?;
     if let Some(crawl) = &wikidata {
-        extra.extend(crate::network::wikidata::to_quads(crawl));
+        extra.extend(mapping::wikidata::to_quads(crawl));
     }
     // On disk, a step that declares what it reads gets an in-memory copy of just that.
     let view = match post_load {
@@ -459,12 +613,11 @@ pub enum GraphWritten {
     Missing,
 }
 
-/// Writes one graph of the live store in a single transaction, so a replace either happens
-/// whole or not at all. Besides loads and reloads, this and SPARQL Update (evaluated by
-/// oxigraph in `server::exec`) are the only writes to a store; the HTTP layer calls both only
-/// for requests that carry the update token. A reload rebuilds the store from `data/` and
-/// drops what they wrote.
-pub fn write_graph(
+/// Writes one graph of `store` in a single transaction, so a replace either happens whole or
+/// not at all. The HTTP layer calls it (through [`AmityStore::write_graph`]) and SPARQL
+/// Update only for requests that carry the update token. A reload rebuilds the store from
+/// `data/` and drops what they wrote.
+fn write_graph(
     store: &Store,
     graph: &oxigraph::model::GraphName,
     triples: Vec<oxigraph::model::Triple>,
@@ -518,6 +671,22 @@ pub fn count_quads(store: &Store, graph: Option<GraphNameRef<'_>>) -> Result<usi
     })
 }
 
+/// Writes every quad of `store` (every named graph, ontology included) to `writer` in `format`
+/// (`amity export` without `--network`). A format without datasets (Turtle) gets the triples of
+/// all graphs merged into one.
+pub fn dump<W: std::io::Write>(store: &Store, format: RdfFormat, writer: W) -> Result<W> {
+    let mut ser = oxigraph::io::RdfSerializer::from_format(format).for_writer(writer);
+    for q in store.iter() {
+        let q = q?;
+        if format.supports_datasets() {
+            ser.serialize_quad(&q)?;
+        } else {
+            ser.serialize_triple(q.as_ref())?;
+        }
+    }
+    Ok(ser.finish()?)
+}
+
 #[cfg(feature = "rocksdb")]
 mod disk {
     use super::*;
@@ -569,7 +738,7 @@ mod disk {
     /// Builds a new generation and makes it current; on failure removes it and changes nothing.
     pub fn build_generation(
         root: &Path,
-        data: &Path,
+        dirs: Dirs<'_>,
         post_load: Option<&PostLoad>,
         progress: Progress<'_>,
     ) -> Result<(Store, LoadSummary)> {
@@ -577,7 +746,7 @@ mod disk {
         let dir = root.join(&name);
         let result = (|| {
             let store = Store::open(&dir)?;
-            let summary = build(&store, Backend::Disk, data, post_load, progress)?;
+            let summary = build(&store, Backend::Disk, dirs, post_load, progress)?;
             store.flush()?;
             Ok((store, summary))
         })();
@@ -618,5 +787,51 @@ mod disk {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{GraphName, Literal, NamedNode};
+
+    fn two_graphs() -> Store {
+        let store = Store::new().unwrap();
+        let s = NamedNode::new_unchecked("http://example.org/s");
+        let p = NamedNode::new_unchecked("http://example.org/p");
+        for (g, o) in [
+            ("http://example.org/g1", "one"),
+            ("http://example.org/g2", "two"),
+        ] {
+            store
+                .insert(&Quad::new(
+                    s.clone(),
+                    p.clone(),
+                    Literal::new_simple_literal(o),
+                    GraphName::from(NamedNode::new_unchecked(g)),
+                ))
+                .unwrap();
+        }
+        store
+    }
+
+    #[test]
+    fn dump_keeps_the_graphs_in_dataset_formats_and_merges_them_in_turtle() {
+        let store = two_graphs();
+        let nq = String::from_utf8(dump(&store, RdfFormat::NQuads, Vec::new()).unwrap()).unwrap();
+        assert_eq!(nq.lines().count(), 2, "{nq}");
+        assert!(nq.contains("<http://example.org/g1>") && nq.contains("<http://example.org/g2>"));
+        let trig = String::from_utf8(dump(&store, RdfFormat::TriG, Vec::new()).unwrap()).unwrap();
+        assert!(trig.contains("<http://example.org/g2>"), "{trig}");
+        let ttl = String::from_utf8(dump(&store, RdfFormat::Turtle, Vec::new()).unwrap()).unwrap();
+        assert!(
+            !ttl.contains("/g1>") && ttl.contains("\"one\"") && ttl.contains("\"two\""),
+            "{ttl}"
+        );
+        // What was dumped loads back into the same quads.
+        let copy = Store::new().unwrap();
+        copy.load_from_slice(RdfParser::from_format(RdfFormat::NQuads), nq.as_bytes())
+            .unwrap();
+        assert_eq!(copy.len().unwrap(), 2);
     }
 }

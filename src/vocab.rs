@@ -143,7 +143,7 @@ pub mod am {
         DOCUMENT_KIND = "documentKind";
         ISSUER = "issuer";
 
-        // The Wikidata twin network (src/network/wikidata.rs).
+        // The Wikidata twin network (src/mapping/wikidata.rs).
         /// An entity of the Wikidata sister-city network.
         WIKIDATA_PLACE = "WikidataPlace";
         /// One undirected link of the Wikidata sister-city network.
@@ -171,6 +171,16 @@ pub mod am {
 
         // The service description (src/server/describe.rs).
         GRAPH_STORE = "graphStore";
+        STALE_SINCE = "staleSince";
+
+        // Text search in SPARQL (src/engine/text.rs): SERVICE am:search { ... }.
+        SEARCH = "search";
+        QUERY = "query";
+        LIMIT = "limit";
+        LANG = "lang";
+        KIND = "kind";
+        SCORE = "score";
+        MATCHED = "matched";
     }
 }
 
@@ -292,6 +302,8 @@ pub mod schemes {
             "exhibition",
             "database_update",
             "promotion",
+            "activity",
+            "reported_total",
         ],
     );
     pub const AGREEMENT_KIND: Scheme = (
@@ -303,6 +315,15 @@ pub mod schemes {
             "cooperation_plan",
             "work_points",
             "strategic_cooperation_agreement",
+            "agreement",
+            "cooperation_agreement",
+            "framework_agreement",
+            "action_plan",
+            "joint_statement",
+            "declaration",
+            "protocol",
+            "minutes",
+            "contract",
         ],
     );
     pub const TIE_KIND: Scheme = (

@@ -9,8 +9,9 @@ mod common;
 
 use std::path::PathBuf;
 
+use amity::engine::{self, QueryOptions};
 use amity::gallery;
-use amity::query::{self, Format, QueryOptions};
+use amity::query::{self, Format};
 
 fn queries_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("queries")
@@ -19,7 +20,7 @@ fn queries_dir() -> PathBuf {
 fn run(store: &oxigraph::store::Store, q: &gallery::StoredQuery, opts: &QueryOptions) -> String {
     let parsed = query::parse(&q.text, None).unwrap_or_else(|e| panic!("{}: {e}", q.name));
     let results =
-        query::evaluate(store, parsed, opts).unwrap_or_else(|e| panic!("{}: {e}", q.name));
+        engine::evaluate(store, parsed, opts).unwrap_or_else(|e| panic!("{}: {e}", q.name));
     let mut out = Vec::new();
     query::write_results(results, Format::from_name("tsv").unwrap(), None, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();

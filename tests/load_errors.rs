@@ -250,7 +250,7 @@ fn a_failed_reload_leaves_the_previous_store_serving() {
     let err = store.reload(d.path(), &mut |_, _, _| {}).unwrap_err();
     assert!(matches!(err, Error::Data(_)));
     assert_eq!(store.store().len().unwrap(), before);
-    let out = amity::query::run_to_vec(
+    let out = amity::engine::run_to_vec(
         &store.store(),
         "ASK { <https://w3id.org/amity/id/tie/tie-beijing-hanoi> ?p ?o }",
         amity::query::Format::from_name("json").unwrap(),
@@ -411,4 +411,57 @@ fn kill_9_during_a_reload_leaves_the_previous_generation_serving() {
     );
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+// Proves the text index of an on-disk generation is kept next to it and read back at the next
+// start: after a first run writes `gen-NNNNNN.search.json`, a kept index with a marker literal
+// replaces it, and the restarted engine answers from the kept file, not a rebuild.
+#[cfg(feature = "rocksdb")]
+#[test]
+fn the_text_index_of_an_on_disk_generation_is_kept_and_read_back() {
+    use amity::engine::{Bounds, Engine, EvalError};
+    use amity::search::{Field, Index, Literal, Request};
+    use amity::store::AmityStore;
+    use std::sync::Arc;
+    let d = common::data_copy();
+    let root = tempfile::tempdir().unwrap();
+    let search = |store: AmityStore, text: &str| -> Vec<String> {
+        let engine = Engine::new(Arc::new(store), Bounds::default()).unwrap();
+        let text = text.to_string();
+        engine
+            .run_blocking(move |cx| {
+                let hits = cx.text_index()?.search(&Request {
+                    text,
+                    limit: 5,
+                    ..Default::default()
+                });
+                Ok::<_, EvalError>(hits.into_iter().map(|h| h.iri).collect())
+            })
+            .unwrap()
+    };
+    let (store, _) =
+        AmityStore::load_on_disk(root.path(), d.path(), None, &mut |_, _, _| {}).unwrap();
+    let generation = store.generation_dir().unwrap();
+    let kept = generation.with_file_name(format!(
+        "{}.search.json",
+        generation.file_name().unwrap().to_str().unwrap()
+    ));
+    assert_eq!(
+        search(store, "Minsk").first().map(String::as_str),
+        Some("https://w3id.org/amity/id/place/minsk")
+    );
+    assert!(kept.is_file(), "{} was not written", kept.display());
+    let marker = Index::build(
+        vec![Literal {
+            subject: "urn:x:kept".into(),
+            field: Field::Label,
+            lang: "en".into(),
+            text: "Zzyzx".into(),
+        }],
+        Vec::new(),
+        Vec::new(),
+    );
+    std::fs::write(&kept, serde_json::to_vec(&marker).unwrap()).unwrap();
+    let reopened = AmityStore::open_on_disk(root.path(), None).unwrap();
+    assert_eq!(search(reopened, "Zzyzx"), ["urn:x:kept"]);
 }

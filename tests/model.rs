@@ -239,7 +239,7 @@ fn the_seed_report_facts_are_present() {
     let store = real_store().store();
     let ask = |q: &str| -> bool {
         let text = format!("{}ASK {{ {q} }}", vocab::SPARQL_PREFIXES);
-        let out = amity::query::run_to_vec(
+        let out = amity::engine::run_to_vec(
             &store,
             &text,
             amity::query::Format::from_name("json").unwrap(),

@@ -356,7 +356,8 @@ fn updates_need_the_token() {
             .send()
             .unwrap()
             .status(),
-        403
+        405,
+        "an update by GET is the wrong method whatever the token (docs/endpoint.md)"
     );
     drop(ro);
 

@@ -61,6 +61,7 @@ fn every_page_path_serves_the_shell() {
         "/map",
         "/timeline",
         "/report/bjfao-2024h1",
+        "/search?q=%E6%98%8E%E6%96%AF%E5%85%8B",
         "/wd/Q956",
     ] {
         let r = get(path, Some(BROWSER_ACCEPT));
@@ -80,6 +81,8 @@ fn assets_have_their_types_etags_and_revalidate() {
     for (path, ct) in [
         ("/ui/app.js", "text/javascript"),
         ("/ui/pages/network.js", "text/javascript"),
+        ("/ui/searchbox.js", "text/javascript"),
+        ("/ui/pages/search.js", "text/javascript"),
         ("/ui/style.css", "text/css"),
         ("/ui/data/world-110m.geojson", "application/geo+json"),
         ("/ui/icon.svg", "image/svg+xml"),
@@ -319,6 +322,8 @@ fn browser_end_to_end() {
         "report",
         "map",
         "timeline",
+        "search-suggest",
+        "search",
     ];
     for name in shots {
         let png = out.join(format!("{name}.png"));
@@ -337,4 +342,140 @@ fn browser_end_to_end() {
             .unwrap();
         }
     }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Report intake end to end: `amity extract` on the seed text (as a new report), the review
+/// page in Chromium (accept two facts, reject one, write), then the written data/ loads and
+/// the gallery's agreements question answers with exactly the two accepted agreements.
+#[test]
+fn review_page_end_to_end() {
+    use amity::extract::{extract, gazetteer::Gazetteer, review::Review, write, Options};
+    require(
+        Path::new("/usr/bin/chromium").exists(),
+        "/usr/bin/chromium (Debian's chromium package)",
+    );
+    require(
+        repo()
+            .join("tests/ui/node_modules/playwright-core/package.json")
+            .exists(),
+        "tests/ui/node_modules/playwright-core",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    copy_dir(&amity::default_data_dir(), &data);
+    let before: Vec<(String, Vec<u8>)> = ["events.csv", "places.csv", "tasks.csv"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(data.join(f)).unwrap()))
+        .collect();
+    let ds = amity::ingest::load_dir(&data).unwrap();
+    let gaz = Gazetteer::new(&ds);
+    let text = std::fs::read_to_string(data.join("reports/bjfao-2024h1.txt")).unwrap();
+    let opts = Options {
+        report_id: Some("bjfao-2024h1-review".into()),
+        home: Some("beijing".into()),
+        ..Default::default()
+    };
+    let x = extract(&text, &opts, &ds, &gaz).unwrap();
+    let cand = tmp.path().join("cand");
+    write::write_all(&x, &ds, &cand).unwrap();
+    // Before review, the candidates validate together with data/ (`amity load --with`).
+    amity::ingest::load_dirs(&data, std::slice::from_ref(&cand))
+        .expect("candidates validate with data/");
+
+    let review = Review::open(&cand, &data).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = rt.spawn(amity::server::review::serve(listener, review, async move {
+        let _ = stopped.await;
+    }));
+    let out = repo().join("target/ui-e2e");
+    std::fs::create_dir_all(&out).unwrap();
+    let output = Command::new("node")
+        .arg(repo().join("tests/ui/review.mjs"))
+        .arg(&base)
+        .arg(&out)
+        .output()
+        .expect("node runs");
+    let _ = stop.send(());
+    let _ = rt.block_on(server);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the review page test failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("review page checks passed"), "{stdout}");
+
+    // The files untouched by the accepted facts are byte for byte as before.
+    for (f, bytes) in &before {
+        if f != "events.csv" && f != "places.csv" {
+            assert_eq!(
+                &std::fs::read(data.join(f)).unwrap(),
+                bytes,
+                "{f} untouched"
+            );
+        }
+    }
+    // Appended, not rewritten: the old content is a prefix of the new.
+    for (f, bytes) in &before {
+        let now = std::fs::read(data.join(f)).unwrap();
+        assert!(now.starts_with(bytes), "{f} keeps its rows as they were");
+    }
+    let (store, _) =
+        AmityStore::in_memory(&data, &mut |_, _, _| {}).expect("the reviewed data loads");
+    let gallery = amity::gallery::load(&repo().join("queries")).unwrap();
+    let q = gallery
+        .iter()
+        .find(|q| q.name == "agreements-signed")
+        .expect("the gallery question");
+    let parsed = amity::query::parse(&q.text, None).unwrap();
+    let results = amity::engine::evaluate(&store.store(), parsed, &Default::default()).unwrap();
+    let mut buf = Vec::new();
+    amity::query::write_results(
+        results,
+        amity::query::Format::from_name("tsv").unwrap(),
+        None,
+        &mut buf,
+    )
+    .unwrap();
+    let tsv = String::from_utf8(buf).unwrap();
+    let new: std::collections::BTreeSet<&str> = tsv
+        .lines()
+        .filter_map(|l| l.split('\t').next())
+        .filter(|a| a.contains("bjfao-2024h1-review"))
+        .collect();
+    assert_eq!(
+        new.len(),
+        2,
+        "two accepted agreements answer: {new:?}\n{tsv}"
+    );
+    assert!(
+        new.iter().any(|a| a.contains("p12s04")) && new.iter().any(|a| a.contains("p12s12")),
+        "{new:?}"
+    );
+    assert!(
+        !new.iter().any(|a| a.contains("p12s11")),
+        "the rejected one is not written"
+    );
 }

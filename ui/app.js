@@ -2,6 +2,7 @@
 // Every page is an ES module under pages/ exporting `render(root, ctx)`, which may return a
 // clean-up function called before the next page is drawn.
 import { t, setLang, lang, translateDom } from './i18n.js';
+import { initSearchBox, closeSuggestions } from './searchbox.js';
 
 const ROUTES = [
   [/^\/$/, 'home'],
@@ -9,6 +10,7 @@ const ROUTES = [
   [/^\/network$/, 'network'],
   [/^\/map$/, 'map'],
   [/^\/timeline$/, 'timeline'],
+  [/^\/search$/, 'search'],
   [/^\/report\/([\w.-]+)$/, 'report'],
   [/^\/id\/([\w.-]+)\/([\w.-]+)$/, 'resource'],
   [/^\/wd\/(Q\d+)$/, 'resource'],
@@ -66,6 +68,7 @@ export function setParams(params) {
 function chrome() {
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
   translateDom(document);
+  closeSuggestions();
   const btn = document.getElementById('lang-toggle');
   btn.textContent = t('lang.other');
   btn.setAttribute('aria-label', lang() === 'zh' ? 'Switch to English' : '切换到中文');
@@ -135,4 +138,5 @@ document.getElementById('lang-toggle').addEventListener('click', () => {
 });
 
 setLang(new URLSearchParams(location.search).get('lang') || localStorage.getItem('amity.lang') || 'en');
+initSearchBox();
 route();

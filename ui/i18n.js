@@ -36,6 +36,17 @@ const STRINGS = {
     'res.events': 'Events', 'res.parts': 'Places within it', 'res.other': 'Other links', 'res.since': 'since {y}', 'res.property': 'Property', 'res.value': 'Value',
     'res.onmap': 'Network page',
     'rep.title': 'Report', 'rep.facts': '{n} facts extracted', 'rep.help': 'Each marked sentence is a passage; the numbered links after it are the facts derived from it. Quoted words are highlighted.',
+    'search.label': 'Search', 'search.placeholder': 'Search places, events, passages…', 'search.button': 'Search',
+    'search.title': 'Search', 'search.results': '{n} results for “{q}”', 'search.one': '1 result for “{q}”', 'search.none': 'Nothing found for “{q}”.',
+    'search.empty': 'Type a name or words from the report in the search box above.', 'search.failed': 'The search failed: {m}',
+    'search.nomatch': 'No matches', 'search.unavailable': 'Search is unavailable', 'search.partof': 'part of {p}', 'search.score': 'score {s}',
+    'search.all': 'All results for “{q}”', 'search.kind': 'Kind', 'search.help': '↓/↑ choose, Enter opens, Esc closes',
+    'kinds.Place': 'Places', 'kinds.Event': 'Events', 'kinds.Agreement': 'Agreements', 'kinds.FriendshipTie': 'Friendship ties', 'kinds.Passage': 'Report passages',
+    'kinds.Report': 'Reports', 'kinds.Organisation': 'Organisations', 'kinds.Department': 'Departments', 'kinds.Person': 'People', 'kinds.Task': 'Tasks',
+    'kinds.Project': 'Projects', 'kinds.Document': 'Documents', 'kinds.WikidataPlace': 'Wikidata places', 'kinds.Resource': 'Other',
+    'kind.Place': 'Place', 'kind.Event': 'Event', 'kind.Agreement': 'Agreement', 'kind.FriendshipTie': 'Friendship tie', 'kind.Passage': 'Report passage',
+    'kind.Report': 'Report', 'kind.Organisation': 'Organisation', 'kind.Department': 'Department', 'kind.Person': 'Person', 'kind.Task': 'Task',
+    'kind.Project': 'Project', 'kind.Document': 'Document', 'kind.WikidataPlace': 'Wikidata place', 'kind.Resource': 'Other',
     'dl.csv': 'CSV', 'dl.json': 'JSON', 'dl.tsv': 'TSV',
   },
   zh: {
@@ -74,6 +85,17 @@ const STRINGS = {
     'res.events': '活动', 'res.parts': '下辖地点', 'res.other': '其他链接', 'res.since': '自 {y} 年', 'res.property': '属性', 'res.value': '值',
     'res.onmap': '关系网络页面',
     'rep.title': '报告', 'rep.facts': '提取了 {n} 条事实', 'rep.help': '每个标记的句子是一个段落;其后带编号的链接是由该句提取的事实。引用的词语以高亮显示。',
+    'search.label': '搜索', 'search.placeholder': '搜索地点、活动、报告段落…', 'search.button': '搜索',
+    'search.title': '搜索', 'search.results': '“{q}”的搜索结果:{n} 条', 'search.one': '“{q}”的搜索结果:1 条', 'search.none': '没有找到与“{q}”相关的内容。',
+    'search.empty': '请在上方搜索框中输入名称或报告中的词语。', 'search.failed': '搜索失败:{m}',
+    'search.nomatch': '没有匹配项', 'search.unavailable': '搜索暂不可用', 'search.partof': '属于{p}', 'search.score': '得分 {s}',
+    'search.all': '“{q}”的全部结果', 'search.kind': '类型', 'search.help': '↓/↑ 选择,回车打开,Esc 关闭',
+    'kinds.Place': '地点', 'kinds.Event': '活动', 'kinds.Agreement': '协议', 'kinds.FriendshipTie': '友好关系', 'kinds.Passage': '报告段落',
+    'kinds.Report': '报告', 'kinds.Organisation': '机构', 'kinds.Department': '部门', 'kinds.Person': '人物', 'kinds.Task': '任务',
+    'kinds.Project': '项目', 'kinds.Document': '文件', 'kinds.WikidataPlace': '维基数据地点', 'kinds.Resource': '其他',
+    'kind.Place': '地点', 'kind.Event': '活动', 'kind.Agreement': '协议', 'kind.FriendshipTie': '友好关系', 'kind.Passage': '报告段落',
+    'kind.Report': '报告', 'kind.Organisation': '机构', 'kind.Department': '部门', 'kind.Person': '人物', 'kind.Task': '任务',
+    'kind.Project': '项目', 'kind.Document': '文件', 'kind.WikidataPlace': '维基数据地点', 'kind.Resource': '其他',
     'dl.csv': 'CSV', 'dl.json': 'JSON', 'dl.tsv': 'TSV',
   },
 };
@@ -89,7 +111,10 @@ export function t(key, vars = {}) {
   return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : `{${k}}`));
 }
 
-/** Translates every element carrying `data-i18n` under `root`. */
+/** Translates every element carrying `data-i18n` (its text), `data-i18n-placeholder` or
+ * `data-i18n-title` (those attributes) under `root`. */
 export function translateDom(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder));
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.setAttribute('title', t(el.dataset.i18nTitle));
 }

@@ -14,7 +14,7 @@ use petgraph::visit::EdgeRef;
 
 use super::graph::{NetworkName, Node};
 use super::summary::Analysed;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// An export format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,12 +55,10 @@ impl NetworkFormat {
     }
 }
 
-/// Names accepted by [`NetworkFormat::from_name`].
-pub const NETWORK_FORMAT_NAMES: &str = "gexf, graphml, geojson, dot";
-
-/// Builds the network from the store, computes its metrics and writes it in `format`.
+/// Builds the network from the store with its stored metrics ([`Analysed::stored`]) and writes
+/// it in `format`.
 pub fn export(store: &Store, name: NetworkName, format: NetworkFormat) -> Result<String> {
-    let a = Analysed::from_store(store, name)?;
+    let a = Analysed::stored(store, name)?;
     Ok(write(&a, format))
 }
 
@@ -417,15 +415,6 @@ fn dot(a: &Analysed) -> String {
     }
     s.push_str("}\n");
     s
-}
-
-/// Parses a format name or explains the choices.
-pub fn parse_format(name: &str) -> Result<NetworkFormat> {
-    NetworkFormat::from_name(name).ok_or_else(|| {
-        Error::Usage(format!(
-            "unknown network format {name:?}; use one of: {NETWORK_FORMAT_NAMES}"
-        ))
-    })
 }
 
 #[cfg(test)]

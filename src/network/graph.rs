@@ -82,7 +82,7 @@ pub struct Node {
     pub level: String,
     /// Country IRI.
     pub country: Option<String>,
-    /// Country label (English).
+    /// Country label (English, else Chinese, else the id).
     pub country_label: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -266,7 +266,7 @@ pub fn select(store: &Store, body: &str) -> Result<Vec<Vec<Option<Term>>>> {
 fn select_rows(store: &Store, body: &str) -> Result<Vec<Vec<Option<Term>>>> {
     let text = format!("{}{body}", vocab::SPARQL_PREFIXES);
     let q = query::parse(&text, None)?;
-    match query::evaluate(store, q, &query::QueryOptions::default())? {
+    match crate::engine::evaluate(store, q, &Default::default())? {
         QueryResults::Solutions(sols) => {
             let vars = sols.variables().to_vec();
             let mut out = Vec::new();
@@ -367,7 +367,7 @@ fn node_attributes(store: &Store) -> Result<HashMap<String, Node>> {
     }
     let labels: HashMap<String, String> = nodes
         .values()
-        .map(|n| (n.iri.clone(), n.label_en.clone()))
+        .map(|n| (n.iri.clone(), n.label().to_string()))
         .collect();
     for n in nodes.values_mut() {
         n.country_label = n.country.as_ref().and_then(|c| labels.get(c).cloned());

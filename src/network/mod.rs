@@ -9,10 +9,13 @@
 //! - [`summary`]: per-place and per-network summaries and explained shortest paths, as
 //!   serde-serialisable structs (for `amity summary --json` and the HTTP API).
 //! - [`export`]: GEXF 1.3, GraphML, GeoJSON and DOT.
-//! - [`wikidata`]: reads `data/wikidata/` into its own named graph (called by the loader).
+//!
+//! The Wikidata twin network it views is read by [`ingest::wikidata`](crate::ingest::wikidata)
+//! and mapped to its own named graph by [`mapping::wikidata`](crate::mapping::wikidata), like
+//! the report's data.
 //!
 //! The view only reads. Metrics become queryable by SPARQL through [`metrics_hook`], a
-//! [`PostLoad`](crate::store::PostLoad) step: it reads each freshly built store and returns
+//! [`PostLoad`] step: it reads each freshly built store and returns
 //! the metric quads for graph [`METRICS_GRAPH`](crate::vocab::METRICS_GRAPH); the store writes
 //! them.
 
@@ -20,7 +23,6 @@ pub mod export;
 pub mod graph;
 pub mod metrics;
 pub mod summary;
-pub mod wikidata;
 
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::store::Store;
@@ -114,14 +116,10 @@ pub fn metrics_quads(store: &Store, opts: MetricsOptions) -> Result<Vec<Quad>> {
         )
         .into(),
     );
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
     add(
         &activity,
         prov::STARTED_AT_TIME,
-        Literal::new_typed_literal(format_utc(now), xsd::DATE_TIME).into(),
+        Literal::new_typed_literal(crate::clock::utc_now(), xsd::DATE_TIME).into(),
     );
     let dbl = |v: f64| Term::from(Literal::new_typed_literal(format!("{v:e}"), xsd::DOUBLE));
     let int = |v: usize| Term::from(Literal::from(v as i64));
@@ -204,36 +202,4 @@ pub fn metrics_quads(store: &Store, opts: MetricsOptions) -> Result<Vec<Quad>> {
         }
     }
     Ok(out)
-}
-
-/// Seconds since the epoch as an `xsd:dateTime` in UTC.
-fn format_utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn utc_dates() {
-        assert_eq!(super::format_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::format_utc(1_700_000_000), "2023-11-14T22:13:20Z");
-    }
 }

@@ -204,6 +204,83 @@ impl Analysed {
         Ok(Self::new(graph::build_network(store, name)?))
     }
 
+    /// The network as built from the store, with the metrics the load stored in the metrics
+    /// graph (PageRank, communities, modularity, betweenness and closeness) instead of
+    /// computing them again; the linear ones (degree, components, articulation points,
+    /// bridges) are recomputed from the graph. A network with no stored metrics (a store built
+    /// without the metrics step) gets those linear ones, PageRank and communities computed
+    /// here, and no betweenness or closeness: an answer never waits for an all-pairs pass.
+    pub fn stored(store: &Store, name: NetworkName) -> Result<Self> {
+        let net = graph::build_network(store, name)?;
+        let rows = graph::select(
+            store,
+            &format!(
+                "SELECT ?s ?pr ?comm ?bt ?cl WHERE {{ GRAPH <{g}> {{
+                   ?s am:inNetwork <{n}> ; am:pagerank ?pr ; am:community ?comm .
+                   OPTIONAL {{ ?s am:betweenness ?bt }} OPTIONAL {{ ?s am:closeness ?cl }} }} }}",
+                g = crate::vocab::METRICS_GRAPH,
+                n = name.iri()
+            ),
+        )?;
+        if rows.is_empty() && net.node_count() > 0 {
+            return Ok(Self::without_all_pairs(net));
+        }
+        let modularity = graph::select(
+            store,
+            &format!(
+                "SELECT ?m WHERE {{ GRAPH <{}> {{ <{}> am:modularity ?m }} }}",
+                crate::vocab::METRICS_GRAPH,
+                name.iri()
+            ),
+        )?
+        .first()
+        .and_then(|r| number(&r[0]))
+        .unwrap_or(0.0);
+        let simple = net.simple();
+        let n = simple.node_count();
+        let (component, component_sizes) = metrics::components(&simple);
+        let mut m = Metrics {
+            degree: (0..n).map(|v| simple.degree(v)).collect(),
+            pagerank: vec![0.0; n],
+            betweenness: vec![0.0; n],
+            closeness: vec![0.0; n],
+            community: vec![0; n],
+            modularity,
+            component,
+            component_sizes,
+            articulation: metrics::articulation_points(&simple),
+            bridges: metrics::bridges(&simple),
+            edge_count: simple.edge_count(),
+        };
+        let index: std::collections::HashMap<&str, usize> = net
+            .graph
+            .node_weights()
+            .enumerate()
+            .map(|(i, node)| (node.iri.as_str(), i))
+            .collect();
+        let mut with_all_pairs = 0;
+        for r in &rows {
+            let Some(oxigraph::model::Term::NamedNode(s)) = &r[0] else {
+                continue;
+            };
+            let Some(&i) = index.get(s.as_str()) else {
+                continue;
+            };
+            m.pagerank[i] = number(&r[1]).unwrap_or(0.0);
+            m.community[i] = number(&r[2]).unwrap_or(0.0) as usize;
+            if let (Some(b), Some(c)) = (number(&r[3]), number(&r[4])) {
+                m.betweenness[i] = b;
+                m.closeness[i] = c;
+                with_all_pairs += 1;
+            }
+        }
+        Ok(Analysed {
+            all_pairs_limit: if with_all_pairs == n { usize::MAX } else { 0 },
+            net,
+            metrics: m,
+        })
+    }
+
     /// As [`Analysed::new`], without betweenness and closeness (left at zero).
     pub fn without_all_pairs(net: Network) -> Self {
         let metrics = metrics::compute_with(&net.simple(), false);
@@ -347,7 +424,7 @@ impl Analysed {
 
     fn find(&self, key: &str) -> Result<NodeIndex> {
         self.net.find(key).ok_or_else(|| {
-            Error::Usage(format!(
+            Error::NotFound(format!(
                 "no node {key:?} in the {} network (use an id such as beijing, an IRI or a QID)",
                 self.net.name.as_str()
             ))
@@ -537,19 +614,26 @@ impl Analysed {
     }
 }
 
+fn number(t: &Option<oxigraph::model::Term>) -> Option<f64> {
+    match t {
+        Some(oxigraph::model::Term::Literal(l)) => l.value().parse().ok(),
+        _ => None,
+    }
+}
+
 /// `amity summary`: the network summary, built from the store.
 pub fn network_summary(store: &Store, name: NetworkName, top: usize) -> Result<NetworkSummary> {
-    Ok(Analysed::from_store(store, name)?.summary(top))
+    Ok(Analysed::stored(store, name)?.summary(top))
 }
 
 /// `/api/places/{id}`: one place of the report network (or of the Wikidata network for a QID
 /// that no report place links to).
 pub fn place_summary(store: &Store, key: &str) -> Result<PlaceSummary> {
-    let report = Analysed::from_store(store, NetworkName::Report)?;
+    let report = Analysed::stored(store, NetworkName::Report)?;
     if report.net.find(key).is_some() {
         return report.place(store, key);
     }
-    Analysed::from_store(store, NetworkName::Wikidata)?.place(store, key)
+    Analysed::stored(store, NetworkName::Wikidata)?.place(store, key)
 }
 
 /// `/api/path`: the shortest path between two nodes of a network, every hop in words.

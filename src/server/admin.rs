@@ -25,12 +25,16 @@ pub async fn health(State(state): State<AppState>) -> Response {
         "max_concurrent": state.config().max_concurrent,
         "read_only": state.config().update_token.is_none(),
         "stored_queries": state.gallery().entries.len(),
+        // When the store was first written (SPARQL Update, Graph Store) after its load: the
+        // metrics graph may not match the data from then on. null while it does.
+        "metrics_stale_since": state.store().stale_since().map(crate::clock::utc),
     }))
     .into_response()
 }
 
-/// `POST /reload` (update token required): rebuilds the store from `data/` and swaps it in;
-/// on failure the previous data keeps serving and the errors are returned.
+/// `POST /reload` (update token required): rebuilds the store from `data/` and the `--with`
+/// folders and swaps it in; on failure the previous data keeps serving and the errors are
+/// returned.
 pub async fn reload(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -38,8 +42,12 @@ pub async fn reload(
     require_token(&state, &headers, "reload")?;
     let worker = state.clone();
     let summary = tokio::task::spawn_blocking(move || {
-        let data = worker.config().data_dir.clone();
-        let summary = worker.store().reload(&data, &mut |_, _, _| {})?;
+        let config = worker.config();
+        let summary = worker.store().reload_dirs(
+            &config.data_dir,
+            &config.extra_data_dirs,
+            &mut |_, _, _| {},
+        )?;
         worker.refresh_stats();
         worker.reload_gallery();
         Ok::<_, crate::Error>(summary)

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use oxigraph::sparql::QueryEvaluationError;
+
+use crate::engine::EvalError;
 
 /// Everything a request can fail with.
 #[derive(Debug)]
@@ -91,20 +92,13 @@ impl AppError {
                 "the request body is larger than the {max}-byte cap; shorten the query \
                  (the operator can raise it with --max-body)"
             ),
-            AppError::Deadline(d) => format!(
-                "the query ran past its {} s deadline and was stopped; make it more selective \
-                 (LIMIT, fewer unbound patterns, no cross products)",
-                d.as_secs_f64()
-            ),
-            AppError::OverMemory(budget) => format!(
-                "the query needed more than {} MiB of working memory and was stopped; make it \
-                 more selective (LIMIT, fewer unbound patterns, no cross products)",
-                budget / (1024 * 1024)
-            ),
-            AppError::Busy { retry_after } => format!(
-                "every evaluation slot is busy; retry in {} s",
-                retry_after.as_secs().max(1)
-            ),
+            // The engine's own wording, so the CLI and the endpoint say the same.
+            AppError::Deadline(d) => EvalError::Deadline(*d).to_string(),
+            AppError::OverMemory(budget) => EvalError::OverMemory(*budget).to_string(),
+            AppError::Busy { retry_after } => EvalError::Busy {
+                retry_after: *retry_after,
+            }
+            .to_string(),
             AppError::Internal(_) => unreachable!("internal errors are rendered separately"),
         }
     }
@@ -153,23 +147,16 @@ impl IntoResponse for AppError {
     }
 }
 
-impl From<QueryEvaluationError> for AppError {
-    fn from(e: QueryEvaluationError) -> Self {
+impl From<EvalError> for AppError {
+    fn from(e: EvalError) -> Self {
         match e {
-            QueryEvaluationError::Cancelled => {
-                // The caller maps this to the configured deadline; reaching here means the
-                // token was cancelled for another reason (client gone).
-                AppError::Deadline(Duration::ZERO)
-            }
-            QueryEvaluationError::Service(e) => {
-                AppError::BadGateway(format!("a SERVICE call could not be answered: {e}"))
-            }
-            QueryEvaluationError::Dataset(e) => AppError::internal(format!("storage: {e}")),
-            QueryEvaluationError::Unexpected(e) => AppError::internal(format!("evaluation: {e}")),
-            QueryEvaluationError::NotExistingSubstitutedVariable(v) => {
-                AppError::internal(format!("a stored query binds {v} but does not select it"))
-            }
-            other => AppError::BadRequest(format!("the query cannot be evaluated: {other}")),
+            EvalError::Invalid(m) => AppError::BadRequest(m),
+            EvalError::NotFound(m) => AppError::NotFound(m),
+            EvalError::Busy { retry_after } => AppError::Busy { retry_after },
+            EvalError::Deadline(d) => AppError::Deadline(d),
+            EvalError::OverMemory(b) => AppError::OverMemory(b),
+            EvalError::Service(m) => AppError::BadGateway(m),
+            EvalError::Internal(m) => AppError::Internal(m),
         }
     }
 }
@@ -180,8 +167,10 @@ impl From<crate::Error> for AppError {
         match e {
             Error::QuerySyntax(e) => AppError::BadRequest(format!("SPARQL syntax error: {e}")),
             Error::Usage(m) => AppError::BadRequest(m),
+            Error::NotFound(m) => AppError::NotFound(m),
+            Error::Eval(e) => e.into(),
             Error::Limit(e) => AppError::BadRequest(e.to_string()),
-            Error::QueryEvaluation(e) => e.into(),
+            Error::QueryEvaluation(e) => EvalError::from(e).into(),
             Error::Data(e) => AppError::InvalidData(e.to_string()),
             other => AppError::internal(other.to_string()),
         }

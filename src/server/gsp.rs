@@ -21,7 +21,6 @@ use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, Triple};
 
 use super::error::AppError;
-use super::exec;
 use super::params::{self, all};
 use super::{negotiate, AppState};
 use crate::limits::Syntax;
@@ -162,41 +161,42 @@ async fn read(
             "name the graph: /store?graph=IRI or /store?default".into(),
         ));
     };
-    let store = state.store().store();
-    let max_memory = state.config().max_query_memory;
-    let body = exec::run_bounded(state, move |token| {
-        if let GraphName::NamedNode(n) = &graph {
-            if !store.contains_named_graph(n).map_err(storage)? {
-                return Err(AppError::NotFound(format!(
-                    "the store has no graph <{}>",
-                    n.as_str()
-                )));
+    let body = state
+        .engine()
+        .run(move |cx| {
+            let (store, token) = (cx.store(), cx.token());
+            if let GraphName::NamedNode(n) = &graph {
+                if !store.contains_named_graph(n).map_err(storage)? {
+                    return Err(AppError::NotFound(format!(
+                        "the store has no graph <{}>",
+                        n.as_str()
+                    )));
+                }
             }
-        }
-        let budget = crate::alloc::Budget::start(max_memory);
-        let mut writer = RdfSerializer::from_format(format).for_writer(Vec::new());
-        for (i, quad) in store
-            .quads_for_pattern(None, None, None, Some(graph.as_ref()))
-            .enumerate()
-        {
-            let quad = quad.map_err(storage)?;
-            if i % 1024 == 0 {
-                if token.is_cancelled() {
-                    return Err(AppError::Deadline(std::time::Duration::ZERO));
+            let budget = crate::alloc::Budget::start(cx.bounds().max_query_memory);
+            let mut writer = RdfSerializer::from_format(format).for_writer(Vec::new());
+            for (i, quad) in store
+                .quads_for_pattern(None, None, None, Some(graph.as_ref()))
+                .enumerate()
+            {
+                let quad = quad.map_err(storage)?;
+                if i % 1024 == 0 {
+                    if token.is_cancelled() {
+                        return Err(AppError::Deadline(cx.bounds().timeout));
+                    }
+                    if let Some(budget) = budget.exceeded() {
+                        return Err(AppError::OverMemory(budget));
+                    }
                 }
-                if let Some(budget) = budget.exceeded() {
-                    return Err(AppError::OverMemory(budget));
-                }
+                writer
+                    .serialize_triple(quad.as_ref())
+                    .map_err(|e| AppError::internal(e.to_string()))?;
             }
             writer
-                .serialize_triple(quad.as_ref())
-                .map_err(|e| AppError::internal(e.to_string()))?;
-        }
-        writer
-            .finish()
-            .map_err(|e| AppError::internal(e.to_string()))
-    })
-    .await?;
+                .finish()
+                .map_err(|e| AppError::internal(e.to_string()))
+        })
+        .await?;
     let mut response = body.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, content_type(format));
@@ -360,34 +360,36 @@ async fn write_graph(
         }
         t => (t.graph_name().expect("a named target"), None),
     };
-    let store = state.store().store();
-    let outcome = exec::run_bounded(state, move |_token| {
-        let base = match &graph {
-            GraphName::NamedNode(n) => Some(n.as_str().to_string()),
-            _ => None,
-        };
-        let mut triples: Vec<Triple> = Vec::new();
-        for d in documents {
-            let mut parser = RdfParser::from_format(d.format);
-            if let Some(b) = &base {
-                parser = parser
-                    .with_base_iri(b.as_str())
-                    .map_err(|e| AppError::BadRequest(format!("base IRI <{b}>: {e}")))?;
+    let outcome = state
+        .engine()
+        .run(move |cx| {
+            let base = match &graph {
+                GraphName::NamedNode(n) => Some(n.as_str().to_string()),
+                _ => None,
+            };
+            let mut triples: Vec<Triple> = Vec::new();
+            for d in documents {
+                let mut parser = RdfParser::from_format(d.format);
+                if let Some(b) = &base {
+                    parser = parser
+                        .with_base_iri(b.as_str())
+                        .map_err(|e| AppError::BadRequest(format!("base IRI <{b}>: {e}")))?;
+                }
+                for quad in parser.for_slice(d.text.as_bytes()) {
+                    let quad = quad.map_err(|e| {
+                        AppError::BadRequest(format!(
+                            "the {} body does not parse: {e}",
+                            d.format.name()
+                        ))
+                    })?;
+                    triples.push(quad.into());
+                }
             }
-            for quad in parser.for_slice(d.text.as_bytes()) {
-                let quad = quad.map_err(|e| {
-                    AppError::BadRequest(format!(
-                        "the {} body does not parse: {e}",
-                        d.format.name()
-                    ))
-                })?;
-                triples.push(quad.into());
-            }
-        }
-        crate::store::write_graph(&store, &graph, triples, write)
-            .map_err(|e| AppError::internal(format!("storage: {e}")))
-    })
-    .await?;
+            cx.amity()
+                .write_graph(&graph, triples, write)
+                .map_err(|e| AppError::internal(format!("storage: {e}")))
+        })
+        .await?;
     state.refresh_stats();
     use crate::store::GraphWritten as W;
     Ok(match (outcome, created_iri) {

@@ -1,7 +1,10 @@
-//! The HTTP endpoint: SPARQL 1.1 Protocol at `/sparql`, the stored queries at `/queries`,
-//! `/health`, and (with the update token) `/reload`.
+//! The HTTP layer: SPARQL 1.1 Protocol at `/sparql`, the Graph Store Protocol at `/store`, the
+//! stored queries at `/queries`, the network API at `/api/*`, the browser UI (`/`, `/ui/*`,
+//! `/id/*`, `/api/gallery`, `/api/layout`), `/health`, and (with the update token) `/reload`.
 //!
-//! Only this module knows axum and HTTP status codes. It is safe to expose by default:
+//! Only this module knows axum and HTTP status codes: every route, error response
+//! ([`AppError`]) and content negotiation (`negotiate`) is here, and every route evaluates
+//! through the one [`Engine`]. It is safe to expose by default:
 //! read-only unless started with an update token, every evaluation bounded by a deadline that
 //! really stops it, a row cap that is always signalled, a body cap, a bounded evaluation pool,
 //! no outbound SERVICE calls, and header/body read timeouts against slow clients.
@@ -12,19 +15,19 @@
 mod admin;
 mod describe;
 pub mod error;
-mod exec;
 mod gsp;
-mod guard;
 mod negotiate;
 mod network;
 mod params;
 mod queries;
+pub mod review;
+mod search;
 mod sparql;
+mod ui;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -35,12 +38,13 @@ use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tower::ServiceExt;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::engine::{Bounds, Engine};
+use crate::gallery::Gallery;
 use crate::network::export::NetworkFormat;
 use crate::store::AmityStore;
 
@@ -48,13 +52,17 @@ use crate::store::AmityStore;
 type NetParams = axum::extract::Query<std::collections::HashMap<String, String>>;
 
 pub use error::AppError;
-pub use exec::TRUNCATED_HEADER;
+
+/// Header that flags a result cut at the row cap.
+pub const TRUNCATED_HEADER: &str = "x-amity-truncated";
 
 /// How the endpoint behaves; every protection is on by default.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The `data/` folder that `/reload` rebuilds from.
     pub data_dir: PathBuf,
+    /// Further folders of rows read after `data_dir` (`--with`), on every reload too.
+    pub extra_data_dirs: Vec<PathBuf>,
     /// The gallery folder (`queries/*.rq`).
     pub queries_dir: PathBuf,
     /// Enables SPARQL Update and `/reload` for requests carrying `Authorization: Bearer TOKEN`.
@@ -86,26 +94,38 @@ pub struct Config {
 }
 
 impl Config {
+    /// The engine's share of the configuration.
+    pub fn bounds(&self) -> Bounds {
+        Bounds {
+            timeout: self.timeout,
+            max_query_memory: self.max_query_memory,
+            max_rows: self.max_rows,
+            max_concurrent: self.max_concurrent,
+            queue_wait: self.queue_wait,
+            service_allowlist: self.service_allowlist.clone(),
+            limits: self.limits,
+        }
+    }
+
     /// The defaults, for the given folders.
     pub fn new(data_dir: PathBuf, queries_dir: PathBuf) -> Self {
+        let b = Bounds::default();
         Config {
             data_dir,
+            extra_data_dirs: Vec::new(),
             queries_dir,
             update_token: None,
-            timeout: Duration::from_secs(30),
-            max_query_memory: Some(1024 * 1024 * 1024),
-            max_rows: 10_000,
+            timeout: b.timeout,
+            max_query_memory: b.max_query_memory,
+            max_rows: b.max_rows,
             max_body: 1024 * 1024,
-            max_concurrent: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-                .max(2),
-            queue_wait: Duration::from_secs(2),
+            max_concurrent: b.max_concurrent,
+            queue_wait: b.queue_wait,
             service_allowlist: Vec::new(),
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(15),
             shutdown_grace: Duration::from_secs(10),
-            limits: crate::limits::Limits::default(),
+            limits: b.limits,
         }
     }
 }
@@ -185,7 +205,7 @@ impl Stats {
         let counts = |text: &str| -> crate::Result<Vec<(String, usize)>> {
             let query = crate::query::parse(text, None)?;
             let QueryResults::Solutions(rows) =
-                crate::query::evaluate(store, query, &Default::default())?
+                crate::engine::evaluate(store, query, &Default::default())?
             else {
                 return Ok(Vec::new());
             };
@@ -231,14 +251,15 @@ pub struct AppState {
 }
 
 struct Shared {
-    store: Arc<AmityStore>,
     config: Config,
-    gallery: RwLock<Arc<queries::Gallery>>,
+    /// The one read path: every evaluation of every route runs as a job of this engine.
+    engine: Engine,
+    gallery: RwLock<Arc<Gallery>>,
     stats: StatsSlot,
-    pool: Arc<Semaphore>,
-    /// The threads evaluations run on (one per slot of `pool`, with deep stacks).
-    workers: exec::Workers,
-    in_flight: Arc<AtomicUsize>,
+    /// The UI's network layouts, by store version and seed.
+    layouts: crate::ui::Layouts,
+    /// The network view analysed once per store version (for `/api/*`).
+    views: network::Views,
     started: Instant,
 }
 
@@ -246,20 +267,16 @@ impl AppState {
     /// Wraps a loaded store and reads the gallery. The statistics are counted in the
     /// background (a full scan: seconds on ten million triples), so serving starts at once.
     pub fn new(store: Arc<AmityStore>, config: Config) -> crate::Result<AppState> {
-        let gallery = queries::Gallery::load(&config.queries_dir);
-        let workers =
-            exec::Workers::new(config.max_concurrent, config.limits.stack_size).map_err(|e| {
-                crate::Error::Usage(format!("cannot start the evaluation threads: {e}"))
-            })?;
+        let gallery = Gallery::load(&config.queries_dir);
+        let engine = Engine::new(store, config.bounds())?;
         let state = AppState {
             inner: Arc::new(Shared {
-                pool: Arc::new(Semaphore::new(config.max_concurrent.max(1))),
-                workers,
-                store,
+                engine,
                 config,
                 gallery: RwLock::new(Arc::new(gallery)),
                 stats: StatsSlot::default(),
-                in_flight: Arc::new(AtomicUsize::new(0)),
+                layouts: Default::default(),
+                views: Default::default(),
                 started: Instant::now(),
             }),
         };
@@ -272,12 +289,17 @@ impl AppState {
     }
 
     pub fn store(&self) -> &Arc<AmityStore> {
-        &self.inner.store
+        self.inner.engine.store()
+    }
+
+    /// The engine every route evaluates through.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
     }
 
     /// Evaluations running right now.
     pub fn in_flight(&self) -> usize {
-        self.inner.in_flight.load(Ordering::SeqCst)
+        self.inner.engine.in_flight()
     }
 
     /// The latest statistics, `None` until the first count finishes. After a change they can
@@ -296,15 +318,25 @@ impl AppState {
         self.inner.stats.wait_current(timeout)
     }
 
-    fn gallery(&self) -> Arc<queries::Gallery> {
+    fn layouts(&self) -> &crate::ui::Layouts {
+        &self.inner.layouts
+    }
+
+    fn views(&self) -> &network::Views {
+        &self.inner.views
+    }
+
+    fn gallery(&self) -> Arc<Gallery> {
         self.inner.gallery.read().expect("gallery lock").clone()
     }
 
-    /// Recounts the statistics in the background (after start, an update or a reload). A
-    /// count started later supersedes one still running.
+    /// Recounts the statistics and rebuilds the text index in the background (after start, an
+    /// update or a reload). A count started later supersedes one still running; the text index
+    /// is kept per store version, so a search never reads an older one.
     fn refresh_stats(&self) {
+        self.engine().warm_text_index();
         let generation = self.inner.stats.begin();
-        let store = self.inner.store.store();
+        let store = self.store().store();
         let shared = self.inner.clone();
         std::thread::spawn(move || match Stats::compute(&store) {
             Ok(stats) => shared.stats.finish(generation, stats),
@@ -313,7 +345,7 @@ impl AppState {
     }
 
     fn reload_gallery(&self) {
-        let gallery = queries::Gallery::load(&self.inner.config.queries_dir);
+        let gallery = Gallery::load(&self.inner.config.queries_dir);
         *self.inner.gallery.write().expect("gallery lock") = Arc::new(gallery);
     }
 }
@@ -366,6 +398,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/summary", get(network::summary))
         .route("/api/places/{id}", get(network::place))
         .route("/api/path", get(network::path))
+        // Text search (src/search.rs, src/engine/text.rs).
+        .route("/api/search", get(search::search))
         .route(
             "/api/network.gexf",
             get(|s: State<AppState>, q: NetParams| network::file(s.0, NetworkFormat::Gexf, q.0)),
@@ -382,10 +416,21 @@ pub fn app(state: AppState) -> Router {
             "/api/network.dot",
             get(|s: State<AppState>, q: NetParams| network::file(s.0, NetworkFormat::Dot, q.0)),
         )
+        // The browser UI (assets and page data from src/ui.rs).
+        .route("/", get(ui::shell))
+        .route("/query", get(ui::shell))
+        .route("/network", get(ui::shell))
+        .route("/map", get(ui::shell))
+        .route("/timeline", get(ui::shell))
+        .route("/report/{id}", get(ui::shell))
+        .route("/search", get(ui::shell))
+        .route("/wd/{qid}", get(ui::shell))
+        .route("/ui/{*path}", get(ui::asset))
+        .route("/id/{kind}/{id}", get(ui::resource))
+        .route("/api/gallery", get(ui::gallery))
+        .route("/api/layout", get(ui::layout))
         .fallback(admin::not_found)
         .with_state(state.clone())
-        // Browser UI (src/ui.rs): its own router and state, merged here.
-        .merge(crate::ui::router(state.store().clone()))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(cors)
         .layer(trace)

@@ -167,19 +167,9 @@ fn choose_named(kind: ResultKind, key: &str, name: &str) -> Result<Format, AppEr
     Ok(format)
 }
 
-/// Picks the format: an explicit `format=` (a short name or a media type) wins; otherwise the
-/// best match in `Accept`; otherwise the kind's default.
-pub fn choose(
-    kind: ResultKind,
-    format_param: Option<&str>,
-    accept: Option<&str>,
-) -> Result<Format, AppError> {
-    if let Some(name) = format_param {
-        return choose_named(kind, "format", name);
-    }
-    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
-        return Ok(default_format(kind));
-    };
+/// The media ranges of an `Accept` header with q > 0, lower-cased, parameters dropped:
+/// highest q first, among equals the order the client wrote.
+fn ranked(accept: &str) -> Vec<String> {
     let mut ranges: Vec<(f32, usize, String)> = Vec::new();
     for (i, item) in accept.split(',').enumerate() {
         let mut parts = item.split(';');
@@ -199,10 +189,91 @@ pub fn choose(
             ranges.push((q, i, media));
         }
     }
-    // Highest q first; among equals, the order the client wrote.
     ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ranges.into_iter().map(|(_, _, m)| m).collect()
+}
+
+/// What a resource request (`/id/{kind}/{id}`) asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Representation {
+    /// The app shell, which draws the resource page.
+    Html,
+    /// The resource's description in an RDF format.
+    Rdf(RdfFormat),
+}
+
+/// Picks a resource's representation: a format parameter (`html`, or any RDF format name
+/// [`choose_with_params`] takes) wins; then `Accept`, by quality: `text/html` or
+/// `application/xhtml+xml` (and `text/*`) give the page, an RDF media type that RDF; no
+/// header, or `*/*`, gives Turtle (what linked-data clients expect). 406 when nothing fits.
+pub fn choose_resource(
+    params: &[(String, String)],
+    accept: Option<&str>,
+) -> Result<Representation, AppError> {
+    let html = |v: &str| matches!(v.trim().to_ascii_lowercase().as_str(), "html" | "text/html");
+    let named: Vec<&(String, String)> = params
+        .iter()
+        .filter(|(k, v)| FORMAT_PARAMS.contains(&k.as_str()) && !v.trim().is_empty())
+        .collect();
+    if !named.is_empty() {
+        if named.iter().all(|(_, v)| html(v)) {
+            return Ok(Representation::Html);
+        }
+        if let Some((k, _)) = named.iter().find(|(_, v)| html(v)) {
+            return Err(AppError::BadRequest(format!(
+                "{k}=html conflicts with another format parameter; give one"
+            )));
+        }
+        return match choose_with_params(ResultKind::Graph, params, None)? {
+            Format::Graph(f) => Ok(Representation::Rdf(f)),
+            Format::Results(_) => Err(AppError::internal("negotiation gave a results format")),
+        };
+    }
+    let turtle = Representation::Rdf(RdfFormat::Turtle);
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+        return Ok(turtle);
+    };
+    for media in ranked(accept) {
+        match media.as_str() {
+            "text/html" | "application/xhtml+xml" | "text/*" => return Ok(Representation::Html),
+            "*/*" => return Ok(turtle),
+            m => {
+                if let Some(prefix) = m.strip_suffix("/*") {
+                    if let Some(f) = graph_formats()
+                        .into_iter()
+                        .find(|f| f.media_type().starts_with(&format!("{prefix}/")))
+                    {
+                        return Ok(Representation::Rdf(f));
+                    }
+                } else if let Some(Format::Graph(f)) = from_media_type(m) {
+                    return Ok(Representation::Rdf(f));
+                }
+            }
+        }
+    }
+    Err(AppError::NotAcceptable(
+        "a resource is available as text/html, text/turtle, application/ld+json, \
+         application/n-triples, application/rdf+xml, application/n-quads or application/trig"
+            .into(),
+    ))
+}
+
+/// Picks the format: an explicit `format=` (a short name or a media type) wins; otherwise the
+/// best match in `Accept`; otherwise the kind's default.
+pub fn choose(
+    kind: ResultKind,
+    format_param: Option<&str>,
+    accept: Option<&str>,
+) -> Result<Format, AppError> {
+    if let Some(name) = format_param {
+        return choose_named(kind, "format", name);
+    }
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+        return Ok(default_format(kind));
+    };
+    let ranges = ranked(accept);
     let formats = offered(kind);
-    for (_, _, media) in &ranges {
+    for media in &ranges {
         if media == "*/*" {
             return Ok(default_format(kind));
         }
@@ -232,6 +303,40 @@ pub fn choose(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Proves resource negotiation: browsers get the page, linked-data clients Turtle, quality
+    // decides, and a format parameter wins.
+    #[test]
+    fn resource_negotiation() {
+        let ttl = Representation::Rdf(RdfFormat::Turtle);
+        let pick = |a: Option<&str>| choose_resource(&[], a).ok();
+        assert_eq!(pick(None), Some(ttl));
+        assert_eq!(pick(Some("*/*")), Some(ttl));
+        assert_eq!(
+            pick(Some(
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+            )),
+            Some(Representation::Html)
+        );
+        assert_eq!(pick(Some("text/turtle")), Some(ttl));
+        assert!(matches!(
+            pick(Some("application/ld+json")),
+            Some(Representation::Rdf(RdfFormat::JsonLd { .. }))
+        ));
+        assert_eq!(pick(Some("text/html;q=0.5, text/turtle")), Some(ttl));
+        assert_eq!(pick(Some("image/png")), None);
+        assert_eq!(pick(Some("text/turtle;q=0, */*;q=0")), None);
+        let p = |v: &str| vec![("format".to_string(), v.to_string())];
+        assert_eq!(
+            choose_resource(&p("html"), Some("text/turtle")).ok(),
+            Some(Representation::Html)
+        );
+        assert_eq!(
+            choose_resource(&p("nt"), Some("text/html")).ok(),
+            Some(Representation::Rdf(RdfFormat::NTriples))
+        );
+        assert!(choose_resource(&p("bogus"), None).is_err());
+    }
 
     // Proves the Accept parser honours q-values and falls back on wildcards.
     #[test]

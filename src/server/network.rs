@@ -1,9 +1,13 @@
 //! `/api/summary`, `/api/places/{id}`, `/api/path` and `/api/network.{gexf,graphml,geojson,dot}`:
-//! the network view (src/network) as JSON and as graph files. Each request builds the view
-//! from the live store on a blocking thread (the report network takes milliseconds; the
-//! Wikidata network's all-pairs metrics take seconds).
+//! the network view (src/network) as JSON and as graph files.
+//!
+//! Each network is analysed once per store version ([`Views`]): built from the store by
+//! SPARQL with the metrics the load stored ([`Analysed::stored`]), never recomputing the
+//! all-pairs ones; every request, the first one included, runs as an engine job, bounded by
+//! the same deadline and pool as `/sparql`.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -13,7 +17,8 @@ use axum::Json;
 use super::error::AppError;
 use super::AppState;
 use crate::network::export::{self, NetworkFormat};
-use crate::network::{summary, NetworkName};
+use crate::network::summary::Analysed;
+use crate::network::NetworkName;
 
 type Params = Query<HashMap<String, String>>;
 
@@ -26,19 +31,68 @@ fn view(p: &HashMap<String, String>) -> Result<NetworkName, AppError> {
     }
 }
 
-/// Runs `f` on the live store on a blocking thread; "no node" errors become 404.
-async fn blocking<T: Send + 'static>(
+type ViewCell = Arc<OnceLock<Result<Arc<Analysed>, String>>>;
+
+/// The analysed networks by `(store version, network)`; entries of older versions are dropped.
+#[derive(Default)]
+pub struct Views {
+    cells: Mutex<Vec<(u64, NetworkName, ViewCell)>>,
+}
+
+impl Views {
+    /// The analysed `name` network of `store` at `version`, computed once (concurrent
+    /// callers wait for the first).
+    fn get(
+        &self,
+        store: &oxigraph::store::Store,
+        version: u64,
+        name: NetworkName,
+    ) -> Result<Arc<Analysed>, AppError> {
+        let cell = {
+            let mut cells = self.cells.lock().expect("views lock");
+            cells.retain(|(v, _, _)| *v == version);
+            match cells.iter().find(|(_, n, _)| *n == name) {
+                Some((_, _, c)) => c.clone(),
+                None => {
+                    let c: ViewCell = Arc::new(OnceLock::new());
+                    cells.push((version, name, c.clone()));
+                    c
+                }
+            }
+        };
+        let got = cell
+            .get_or_init(|| {
+                Analysed::stored(store, name)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone();
+        if got.is_err() {
+            // A failed build (a deadline, say) is not kept: the next request tries again.
+            self.cells
+                .lock()
+                .expect("views lock")
+                .retain(|(_, _, c)| !Arc::ptr_eq(c, &cell));
+        }
+        got.map_err(AppError::internal)
+    }
+}
+
+/// Runs `f` with the analysed network `name` as an engine job.
+async fn with_view<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&oxigraph::store::Store) -> crate::Result<T> + Send + 'static,
+    name: NetworkName,
+    f: impl FnOnce(&Analysed, &oxigraph::store::Store) -> crate::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
-    let store = state.store().store();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| AppError::internal(format!("network task failed: {e}")))?
-        .map_err(|e| match e {
-            crate::Error::Usage(m) if m.starts_with("no node") => AppError::NotFound(m),
-            other => other.into(),
+    let version = state.store().version();
+    let views = state.clone();
+    state
+        .engine()
+        .run(move |cx| {
+            let view = views.views().get(cx.store(), version, name)?;
+            Ok::<_, AppError>(f(&view, cx.store())?)
         })
+        .await
 }
 
 /// `GET /api/summary?network=report|wikidata&top=N`.
@@ -55,7 +109,7 @@ pub async fn summary(
             .filter(|&t| t <= 1000)
             .ok_or_else(|| AppError::BadRequest(format!("top={t:?}: expected 0..=1000")))?,
     };
-    let s = blocking(&state, move |st| summary::network_summary(st, name, top)).await?;
+    let s = with_view(&state, name, move |v, _| Ok(v.summary(top))).await?;
     Ok(Json(s).into_response())
 }
 
@@ -64,7 +118,24 @@ pub async fn place(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let s = blocking(&state, move |st| summary::place_summary(st, &id)).await?;
+    let version = state.store().version();
+    let views = state.clone();
+    let s = state
+        .engine()
+        .run(move |cx| {
+            let report = views
+                .views()
+                .get(cx.store(), version, NetworkName::Report)?;
+            let view = if report.net.find(&id).is_some() {
+                report
+            } else {
+                views
+                    .views()
+                    .get(cx.store(), version, NetworkName::Wikidata)?
+            };
+            Ok::<_, AppError>(view.place(cx.store(), &id)?)
+        })
+        .await?;
     Ok(Json(s).into_response())
 }
 
@@ -77,7 +148,7 @@ pub async fn path(State(state): State<AppState>, Query(p): Params) -> Result<Res
             .ok_or_else(|| AppError::BadRequest(format!("missing parameter {k}")))
     };
     let (from, to) = (get("from")?, get("to")?);
-    let s = blocking(&state, move |st| summary::path(st, name, &from, &to)).await?;
+    let s = with_view(&state, name, move |v, _| v.path(&from, &to)).await?;
     Ok(Json(s).into_response())
 }
 
@@ -88,7 +159,7 @@ pub async fn file(
     p: HashMap<String, String>,
 ) -> Result<Response, AppError> {
     let name = view(&p)?;
-    let body = blocking(&state, move |st| export::export(st, name, format)).await?;
+    let body = with_view(&state, name, move |v, _| Ok(export::write(v, format))).await?;
     Ok((
         [
             (header::CONTENT_TYPE, format.media_type().to_string()),

@@ -4,86 +4,43 @@
 //! values become typed RDF terms bound to variables ([`StoredQuery::bind`]); they never touch
 //! the query text.
 
-use std::path::Path;
-
 use axum::extract::{Path as UrlPath, RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use spargebra::Query;
 
 use super::error::AppError;
-use super::exec::{self, QueryJob};
 use super::params;
 use super::{negotiate, sparql, AppState};
-use crate::gallery::StoredQuery;
+use crate::engine::{self, QueryJob, QueryOptions};
 use crate::query::result_kind;
 
 /// Parameter names the endpoint itself uses, never bound into a query.
 const RESERVED: &[&str] = &negotiate::FORMAT_PARAMS;
 
-pub struct Entry {
-    pub meta: StoredQuery,
-    pub query: Query,
-}
-
-#[derive(Default)]
-pub struct Gallery {
-    pub entries: Vec<Entry>,
-}
-
-impl Gallery {
-    /// Reads `dir/*.rq`; a file that does not parse is logged and left out.
-    pub fn load(dir: &Path) -> Gallery {
-        let Ok(read) = std::fs::read_dir(dir) else {
-            tracing::warn!("no gallery: cannot read {}", dir.display());
-            return Gallery::default();
-        };
-        let mut paths: Vec<_> = read
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("rq"))
-            .collect();
-        paths.sort();
-        let mut entries = Vec::new();
-        for path in paths {
-            let name = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_string();
-            let parsed = std::fs::read_to_string(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|text| {
-                    let meta = StoredQuery::parse(&name, &text).map_err(|e| e.to_string())?;
-                    let query = crate::query::parse(&text, None).map_err(|e| e.to_string())?;
-                    Ok(Entry { meta, query })
-                });
-            match parsed {
-                Ok(entry) => entries.push(entry),
-                Err(e) => tracing::error!("gallery: skipping {}: {e}", path.display()),
-            }
-        }
-        Gallery { entries }
-    }
-
-    fn get(&self, name: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.meta.name == name)
-    }
-}
-
-/// `GET /queries`: name, titles (English and Chinese), questions and parameters of each.
-pub async fn list(State(state): State<AppState>) -> Response {
-    let gallery = state.gallery();
-    let items: Vec<serde_json::Value> = gallery
+/// Each stored query's header as JSON, with what `extra` adds (`/queries` adds its URL,
+/// `/api/gallery` its text).
+pub fn listing(
+    state: &AppState,
+    extra: impl Fn(&crate::gallery::Entry, &mut serde_json::Value),
+) -> Vec<serde_json::Value> {
+    state
+        .gallery()
         .entries
         .iter()
         .map(|e| {
             let mut v = serde_json::to_value(&e.meta).unwrap_or_default();
-            v["url"] = format!("/queries/{}", e.meta.name).into();
+            extra(e, &mut v);
             v
         })
-        .collect();
+        .collect()
+}
+
+/// `GET /queries`: name, titles (English and Chinese), questions and parameters of each.
+pub async fn list(State(state): State<AppState>) -> Response {
+    let items = listing(&state, |e, v| {
+        v["url"] = format!("/queries/{}", e.meta.name).into();
+    });
     Json(serde_json::json!({ "queries": items })).into_response()
 }
 
@@ -119,19 +76,18 @@ pub async fn run(
         &all,
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
     )?;
-    let services = exec::check_services(
-        exec::query_pattern(&entry.query),
+    let services = engine::check_services(
+        engine::query_pattern(&entry.query),
         &state.config().service_allowlist,
     )?;
     let job = QueryJob {
         query: entry.query.clone(),
-        default_graphs: Vec::new(),
-        named_graphs: Vec::new(),
-        bindings,
-        services,
+        options: QueryOptions {
+            bindings,
+            services,
+            ..Default::default()
+        },
         format,
-        max_rows: state.config().max_rows,
-        max_memory: state.config().max_query_memory,
     };
     drop(gallery);
     sparql::evaluate(&state, job).await

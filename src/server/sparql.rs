@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use oxigraph::model::NamedNode;
 
 use super::error::AppError;
-use super::exec::{self, QueryJob, UpdateJob};
 use super::params::{self, all, single};
 use super::{describe, negotiate, AppState};
+use crate::engine::{self, QueryJob, QueryOptions, UpdateJob};
 use crate::query::result_kind;
 
 /// One protocol operation, gathered from the URL and the body.
@@ -49,13 +49,15 @@ pub async fn handle(
             "a request carries either `query` or `update`, not both".into(),
         )),
         (None, Some(update)) => {
-            params::require_token(&state, &headers, "SPARQL Update")?;
+            // The method first: an update by GET is wrong whoever sends it (405, as
+            // docs/endpoint.md says), the token only decides whether a POST may write.
             if method != Method::POST {
                 return Err(AppError::MethodNotAllowed {
                     allow: "POST",
                     message: "updates must be sent by POST".into(),
                 });
             }
+            params::require_token(&state, &headers, "SPARQL Update")?;
             run_update(&state, &update, &op.params, &base).await
         }
         (Some(query), None) => run_query(&state, &headers, &query, &op.params, &base).await,
@@ -188,39 +190,43 @@ async fn run_query(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let (text, params, base) = (text.to_string(), params.to_vec(), base.to_string());
-    let allowlist = state.config().service_allowlist.clone();
-    let (max_rows, max_memory) = (state.config().max_rows, state.config().max_query_memory);
-    let store = state.store().store();
-    let out = exec::run_bounded(state, move |token| {
-        let query = crate::query::parse_within(&text, Some(&base), &limits)?;
-        let format =
-            negotiate::choose_with_params(result_kind(&query), &params, accept.as_deref())?;
-        let services = exec::check_services(exec::query_pattern(&query), &allowlist)?;
-        let job = QueryJob {
-            query,
-            default_graphs,
-            named_graphs,
-            bindings: Vec::new(),
-            services,
-            format,
-            max_rows,
-            max_memory,
-        };
-        exec::run_query(&store, job, token)
-    })
-    .await?;
+    let out = state
+        .engine()
+        .run(move |cx| {
+            let query = cx.parse(&text, Some(&base))?;
+            let format =
+                negotiate::choose_with_params(result_kind(&query), &params, accept.as_deref())?;
+            let services = engine::check_services(
+                engine::query_pattern(&query),
+                &cx.bounds().service_allowlist,
+            )?;
+            let job = QueryJob {
+                query,
+                options: QueryOptions {
+                    default_graphs,
+                    named_graphs,
+                    bindings: Vec::new(),
+                    services,
+                },
+                format,
+            };
+            Ok::<_, AppError>(cx.query(job)?)
+        })
+        .await?;
     Ok(respond(out))
 }
 
 /// Runs a query job and turns its output into a response (shared with `/queries`).
 pub async fn evaluate(state: &AppState, job: QueryJob) -> Result<Response, AppError> {
-    let store = state.store().store();
-    let out = exec::run_bounded(state, move |token| exec::run_query(&store, job, token)).await?;
+    let out = state
+        .engine()
+        .run(move |cx| Ok::<_, AppError>(cx.query(job)?))
+        .await?;
     Ok(respond(out))
 }
 
 /// An evaluation's output as a response, with the truncation header when rows were cut.
-fn respond(out: exec::Output) -> Response {
+fn respond(out: engine::Output) -> Response {
     let mut response = out.body.into_response();
     let h = response.headers_mut();
     h.insert(
@@ -229,7 +235,7 @@ fn respond(out: exec::Output) -> Response {
     );
     if let Some(cap) = out.truncated {
         h.insert(
-            exec::TRUNCATED_HEADER,
+            super::TRUNCATED_HEADER,
             HeaderValue::from_str(&format!("true; limit={cap}")).expect("ASCII header"),
         );
     }
@@ -247,28 +253,27 @@ async fn run_update(
     let using_graphs = graph_iris(params, "using-graph-uri")?;
     let using_named_graphs = graph_iris(params, "using-named-graph-uri")?;
     let (text, base) = (text.to_string(), base.to_string());
-    let allowlist = state.config().service_allowlist.clone();
-    let max_memory = state.config().max_query_memory;
-    let store = state.store().store();
-    exec::run_bounded(state, move |token| {
-        let mut update = crate::query::parse_update_within(&text, &base, &limits)?;
-        // Graphs exist implicitly in a quad store, so CLEAR of an empty graph is not an error.
-        for op in &mut update.operations {
-            if let spargebra::GraphUpdateOperation::Clear { silent, .. } = op {
-                *silent = true;
+    state
+        .engine()
+        .run(move |cx| {
+            let mut update = cx.parse_update(&text, &base)?;
+            // Graphs exist implicitly in a quad store, so CLEAR of an empty graph is not an
+            // error.
+            for op in &mut update.operations {
+                if let spargebra::GraphUpdateOperation::Clear { silent, .. } = op {
+                    *silent = true;
+                }
             }
-        }
-        let services = exec::check_update(&update, &allowlist)?;
-        let job = UpdateJob {
-            update,
-            using_graphs,
-            using_named_graphs,
-            services,
-            max_memory,
-        };
-        exec::run_update(&store, job, token)
-    })
-    .await?;
+            let services = engine::check_update(&update, &cx.bounds().service_allowlist)?;
+            let job = UpdateJob {
+                update,
+                using_graphs,
+                using_named_graphs,
+                services,
+            };
+            Ok::<_, AppError>(cx.update(job)?)
+        })
+        .await?;
     state.refresh_stats();
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }

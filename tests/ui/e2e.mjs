@@ -4,7 +4,8 @@
 //
 // Run by tests/ui_e2e.rs against a live server. Opens every page, runs a stored query and looks
 // for a known row, shows a query error with its position, follows a permalink, clicks a network
-// node and lands on its place page, follows a fact's source into the report, switches language,
+// node and lands on its place page, follows a fact's source into the report, uses the search
+// box (suggestions, keys, the results page), switches language,
 // times the whole Wikidata network, and fails on any console error, page error, failed request,
 // HTTP error or request leaving 127.0.0.1 (the UI must work offline). Screenshots go to OUTDIR.
 import { chromium } from 'playwright-core';
@@ -157,6 +158,107 @@ await step('Wikidata place page', async () => {
   // Wikidata's 2016 label is "Peking"; the report's Beijing links to it.
   check(/Peking|Beijing/.test(await page.textContent('h1')), `Q956 is Beijing: ${await page.textContent('h1')}`);
   check(await page.locator('main a[href="/id/place/beijing"]').count() > 0, 'links to the report place');
+});
+
+await step('search box: suggestions as you type, keyboard to a place page', async () => {
+  await page.goto(`${base}/timeline`);
+  await ready('timeline');
+  const box = page.locator('#search-input');
+  check(await box.getAttribute('role') === 'combobox' && await box.getAttribute('aria-controls') === 'search-list', 'the box is a combobox controlling the list');
+  check(await box.getAttribute('aria-expanded') === 'false', 'the list starts closed');
+  const asked = [];
+  const onRequest = (r) => { if (r.url().includes('/api/search')) asked.push(new URL(r.url()).searchParams.get('q')); };
+  page.on('request', onRequest);
+  await box.click();
+  await box.pressSequentially('明斯克', { delay: 25 });
+  const first = page.locator('#search-list [role="option"]').first();
+  await first.waitFor();
+  page.off('request', onRequest);
+  check(asked.length >= 1 && asked.length < 3 && asked[asked.length - 1] === '明斯克', `typing is debounced: asked ${JSON.stringify(asked)}`);
+  check(await box.getAttribute('aria-expanded') === 'true', 'aria-expanded once the list shows');
+  const text = await first.textContent();
+  check(text.includes('Minsk') && text.includes('明斯克'), `the first suggestion names Minsk in both languages: ${text}`);
+  check((await page.textContent('#search-list .sb-kind')) === 'Places', 'suggestions are grouped under kind headings in the UI language');
+  check(await page.locator('#search-list [role="group"]').count() > 1, 'several kinds');
+  check(await page.locator('#search-list [aria-selected="true"]').count() === 0, 'nothing selected before a key');
+  await shot('search-suggest');
+  await box.press('ArrowDown');
+  check(await first.getAttribute('aria-selected') === 'true', 'ArrowDown selects the first suggestion');
+  check(await box.getAttribute('aria-activedescendant') === await first.getAttribute('id'), 'the box points at the selected option');
+  await box.press('ArrowUp');
+  check(await page.locator('#search-list [role="option"]').last().getAttribute('aria-selected') === 'true', 'ArrowUp from the first wraps to the last');
+  await box.press('ArrowDown');
+  check(await first.getAttribute('aria-selected') === 'true', 'ArrowDown from the last wraps to the first');
+  await box.press('Enter');
+  await page.waitForURL(/\/id\/place\/minsk$/);
+  await ready('resource');
+  check((await page.textContent('h1')).includes('明斯克'), `Minsk's page shows 明斯克: ${await page.textContent('h1')}`);
+  check(await page.locator('#search-pop').isHidden(), 'the list closes on opening a suggestion');
+});
+
+await step('search box: Esc closes, a second Esc clears; errors and stale answers', async () => {
+  const box = page.locator('#search-input');
+  await box.fill('Hanoi');
+  await page.locator('#search-list [role="option"]').first().waitFor();
+  await box.press('Escape');
+  check(await page.locator('#search-pop').isHidden() && (await box.inputValue()) === 'Hanoi', 'Esc closes the list, the text stays');
+  await box.press('Escape');
+  check((await box.inputValue()) === '', 'a second Esc clears the box');
+  // A slow answer to an older query never replaces the newer one; server text is drawn as text.
+  const fake = (label, extra = {}) => ({ iri: 'https://w3id.org/amity/id/place/x', kind: 'Place', label, label_en: label, label_zh: null, score: 1, snippet: label, marks: [], field: 'label', lang: 'en', part_of: null, ...extra });
+  await page.route('**/api/search?*', async (route) => {
+    const q = new URL(route.request().url()).searchParams.get('q');
+    if (q === 'slow') {
+      await new Promise((r) => setTimeout(r, 1200));
+      return route.fulfill({ json: { query: q, results: [fake('stale')] } });
+    }
+    if (q === 'xss') return route.fulfill({ json: { query: q, results: [fake('<img src=x onerror="window.__xss=1">', { kind: '<b>Place</b>', snippet: '<i>x</i>', marks: [[0, 3]] })] } });
+    if (q === 'broken') return route.fulfill({ status: 500, contentType: 'text/plain', body: 'down' });
+    return route.fallback();
+  });
+  await box.fill('slow');
+  await page.waitForTimeout(300);
+  await box.fill('Hanoi');
+  await page.locator('#search-list [role="option"]', { hasText: 'Hanoi' }).first().waitFor();
+  await page.waitForTimeout(1300);
+  check(!(await page.textContent('#search-list')).includes('stale'), 'the late answer to an older query is ignored');
+  await box.fill('xss');
+  await page.locator('#search-list [role="option"]', { hasText: '<img' }).first().waitFor();
+  check(await page.locator('#search-pop img, #search-pop b, #search-pop i').count() === 0 && !(await page.evaluate(() => window.__xss)), 'labels are drawn as text');
+  const errors = problems.length;
+  await box.fill('broken');
+  await page.waitForFunction(() => document.querySelector('#search-status').textContent.length > 0 && !document.querySelector('#search-pop').hidden);
+  check(await page.locator('#search-list [role="option"]').count() === 0, 'a failed search shows a message, no options');
+  // The 500 and its console message are this check's own doing.
+  problems.splice(errors);
+  await page.unroute('**/api/search?*');
+  await box.press('Escape');
+  await box.press('Escape');
+});
+
+await step('search results page: marked snippets', async () => {
+  const box = page.locator('#search-input');
+  await box.fill('后备干部培训班');
+  await box.press('Enter');
+  await page.waitForURL(/\/search\?q=/);
+  check(new URL(page.url()).searchParams.get('q') === '后备干部培训班', `the query in the URL: ${page.url()}`);
+  await ready('search');
+  check((await box.inputValue()) === '后备干部培训班', 'the query stays in the box');
+  await page.waitForSelector('#search-results li');
+  const marks = await page.locator('#search-results mark').allTextContents();
+  check(marks.some((m) => m.length >= 2 && ('后备干部培训班'.includes(m) || m.includes('后备干部培训班'))), `a result marks the words found: ${JSON.stringify(marks)}`);
+  const first = page.locator('#search-results li').first();
+  check((await first.textContent()).includes('Training course for reserve cadres of Hanoi'), 'both names of the event');
+  check(await first.locator('a[href="/id/event/ev-hanoi-cadre-training"]').count() === 1, 'the result links to its page');
+  check(await page.locator('#search-pop').isHidden(), 'no suggestion list over the results');
+  await shot('search');
+  // Nothing found says so; in Chinese too.
+  await page.goto(`${base}/search?q=${encodeURIComponent('zzqqxxyy')}&lang=zh`);
+  await ready('search');
+  check((await page.textContent('main')).includes('没有找到'), `nothing found, in Chinese: ${await page.textContent('main')}`);
+  check((await page.getAttribute('#search-input', 'placeholder')).includes('搜索'), 'the placeholder in Chinese');
+  await page.goto(`${base}/?lang=en`);
+  await ready('home');
 });
 
 await step('report page: every fact linked inline', async () => {

@@ -1,78 +1,26 @@
-//! The Wikidata sister-city network (property P190, 2016 crawl) from `data/wikidata/`, mapped to
-//! its own named graph [`WIKIDATA_GRAPH`](crate::vocab::WIKIDATA_GRAPH).
+//! The Wikidata sister-city network (property P190, 2016 crawl) from `data/wikidata/`, read into
+//! a [`Crawl`]; [`mapping::wikidata`](crate::mapping::wikidata) maps it to its own named graph
+//! [`WIKIDATA_GRAPH`](crate::vocab::WIKIDATA_GRAPH).
 //!
 //! `relations.tsv` holds one directed statement a line (`QID<TAB>QID`: the first item lists the
 //! second under P190); `names.tsv` holds `QID<TAB>label`. The statements are **merged into
 //! undirected pairs**, each kept once:
-//! - A→B and B→A become one [`am::WIKIDATA_TWIN_PAIR`] with both sides as `am:listedBy` and
-//!   `am:reciprocal true`; a pair stated on one side only keeps that side as its only
-//!   `am:listedBy` and `am:reciprocal false` (one-sided statements are kept, not dropped).
+//! - A→B and B→A become one [`Pair`] with both sides listing the other (mapped to one
+//!   [`am::WIKIDATA_TWIN_PAIR`](crate::vocab::am::WIKIDATA_TWIN_PAIR) with both sides as
+//!   `am:listedBy` and `am:reciprocal true`); a pair stated on one side only keeps that side as
+//!   its only `am:listedBy` and `am:reciprocal false` (one-sided statements are kept, not
+//!   dropped).
 //! - Repeated lines are counted in `am:statementCount` and otherwise ignored.
 //! - A line linking an item to itself would be refused as malformed (the 2016 crawl has none).
-//!
-//! Entities keep their Wikidata IRIs (`http://www.wikidata.org/entity/Q…`), typed
-//! [`am::WIKIDATA_PLACE`], so a report place's `am:wikidata` link points straight at its node.
-//! A pair's IRI is `https://w3id.org/amity/id/wd-pair/{QA}-{QB}` with the lower QID first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
-
 use crate::error::{Error, LoadErrors, Pos, Result};
-use crate::vocab::{self, am, dcterms, rdf, rdfs};
+use crate::model::{Crawl, Pair};
 
 /// The folder under `data/` holding the crawl.
 pub const DIR: &str = "wikidata";
-
-/// One undirected pair after merging.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pair {
-    /// Lower QID number.
-    pub a: u64,
-    /// Higher QID number.
-    pub b: u64,
-    /// `a` lists `b`.
-    pub a_lists_b: bool,
-    /// `b` lists `a`.
-    pub b_lists_a: bool,
-    /// Source lines stating the pair, duplicates included.
-    pub statements: u32,
-}
-
-impl Pair {
-    pub fn reciprocal(&self) -> bool {
-        self.a_lists_b && self.b_lists_a
-    }
-}
-
-/// The parsed crawl.
-#[derive(Clone, Debug, Default)]
-pub struct Crawl {
-    /// Labels by QID number.
-    pub names: HashMap<u64, String>,
-    /// Undirected pairs, sorted by `(a, b)`.
-    pub pairs: Vec<Pair>,
-    /// Lines read from `relations.tsv` (non-empty).
-    pub statements: usize,
-    /// Lines repeating an earlier line exactly.
-    pub duplicate_lines: usize,
-}
-
-impl Crawl {
-    /// Pairs stated on one side only.
-    pub fn one_sided(&self) -> usize {
-        self.pairs.iter().filter(|p| !p.reciprocal()).count()
-    }
-
-    /// Distinct entities that take part in a pair.
-    pub fn node_count(&self) -> usize {
-        let mut seen: Vec<u64> = self.pairs.iter().flat_map(|p| [p.a, p.b]).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        seen.len()
-    }
-}
 
 fn qid(s: &str) -> Option<u64> {
     let n = s.strip_prefix('Q')?;
@@ -208,78 +156,6 @@ pub fn load_dir(data: &Path) -> Result<Option<Crawl>> {
         &format!("{DIR}/names.tsv"),
     )
     .map(Some)
-}
-
-/// The IRI of a Wikidata entity.
-pub fn entity(q: u64) -> NamedNode {
-    NamedNode::new_unchecked(format!("{}Q{q}", vocab::WD_NS))
-}
-
-/// The IRI of a merged pair.
-pub fn pair_iri(a: u64, b: u64) -> NamedNode {
-    NamedNode::new_unchecked(vocab::resource("wd-pair", &format!("Q{a}-Q{b}")))
-}
-
-/// Maps the crawl to quads in the Wikidata graph.
-pub fn to_quads(crawl: &Crawl) -> Vec<Quad> {
-    let g = GraphName::from(NamedNode::new_unchecked(vocab::WIKIDATA_GRAPH));
-    let mut out = Vec::with_capacity(crawl.pairs.len() * 7 + crawl.names.len() * 2 + 8);
-    let mut add = |s: &NamedNode, p: oxigraph::model::NamedNodeRef<'_>, o: Term| {
-        out.push(Quad::new(
-            NamedOrBlankNode::from(s.clone()),
-            p.into_owned(),
-            o,
-            g.clone(),
-        ));
-    };
-    let graph_node = NamedNode::new_unchecked(vocab::WIKIDATA_GRAPH);
-    add(
-        &graph_node,
-        dcterms::SOURCE,
-        Literal::from(
-            "Wikidata P190 (twinned administrative body), crawl of 2016-09-12 \
-             (L3viathan/sister-cities, commit d3028c2)",
-        )
-        .into(),
-    );
-    add(
-        &graph_node,
-        dcterms::LICENSE,
-        NamedNode::new_unchecked("http://creativecommons.org/publicdomain/zero/1.0/").into(),
-    );
-    let mut nodes: Vec<u64> = crawl.pairs.iter().flat_map(|p| [p.a, p.b]).collect();
-    nodes.extend(crawl.names.keys().copied());
-    nodes.sort_unstable();
-    nodes.dedup();
-    let twinning = NamedNode::new_unchecked(vocab::concept(vocab::schemes::TIE_KIND.0, "twinning"));
-    for &q in &nodes {
-        let s = entity(q);
-        add(&s, rdf::TYPE, am::WIKIDATA_PLACE.into_owned().into());
-        if let Some(label) = crawl.names.get(&q) {
-            add(&s, rdfs::LABEL, Literal::from(label.as_str()).into());
-        }
-    }
-    for p in &crawl.pairs {
-        let s = pair_iri(p.a, p.b);
-        let (ea, eb) = (entity(p.a), entity(p.b));
-        add(&s, rdf::TYPE, am::WIKIDATA_TWIN_PAIR.into_owned().into());
-        add(&s, am::PARTY, ea.clone().into());
-        add(&s, am::PARTY, eb.clone().into());
-        add(&s, am::TIE_KIND, twinning.clone().into());
-        if p.a_lists_b {
-            add(&s, am::LISTED_BY, ea.into());
-        }
-        if p.b_lists_a {
-            add(&s, am::LISTED_BY, eb.into());
-        }
-        add(&s, am::RECIPROCAL, Literal::from(p.reciprocal()).into());
-        add(
-            &s,
-            am::STATEMENT_COUNT,
-            Literal::from(i64::from(p.statements)).into(),
-        );
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,5 +1,11 @@
 //! Makes deadlines bite inside joins.
 //!
+//! Built for oxigraph 0.5.13, which Cargo.toml pins exactly: what follows depends on that
+//! version's optimiser. On an upgrade re-check three things: that `tests/guard.rs` still finds
+//! guarded rows equal to unguarded ones, that `tests/server.rs::every_explosive_shape_is_stopped`
+//! still stops every shape at the deadline, and that [`is_check`] still recognises the checks
+//! after optimisation (its unit test).
+//!
 //! oxigraph checks its cancellation token only when it reads the store. A cross product such as
 //! `{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }` produces N⁴ rows from 4·N reads: after the
 //! last read the token is never looked at again, and the worker stays busy (and allocating)
@@ -28,15 +34,15 @@ use spargebra::algebra::{Expression, Function, GraphPattern};
 use spargebra::term::{NamedNodePattern, TermPattern, TriplePattern, Variable};
 use spargebra::Query;
 
-use super::error::AppError;
-
 const ALIVE: &str = "urn:amity:internal:alive";
 /// The variable a [`light_check`] binds; never bound, since the check returns no value. A
 /// hyphen cannot appear in a SPARQL variable name, so no query can name it.
 const CHECK_VARIABLE: &str = "amity-check";
 
-/// Panic payload of a stopped evaluation.
-enum Stopped {
+/// Why the guard stopped an evaluation: its own error type, and the panic payload it
+/// unwinds the worker with until [`catch`] turns it back into a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
     /// The token was cancelled (deadline or client gone).
     Cancelled,
     /// The worker thread holds more than this many bytes more than when it started.
@@ -69,15 +75,28 @@ pub fn install(
     })
 }
 
-/// Runs `f`, turning a [`Stopped`] unwind into a deadline or memory error.
-pub fn catch<T>(f: impl FnOnce() -> Result<T, AppError>) -> Result<T, AppError> {
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stopped::Cancelled => {
+                f.write_str("the evaluation was cancelled (deadline or caller gone)")
+            }
+            Stopped::Memory(b) => write!(
+                f,
+                "the evaluation held more than {b} bytes of working memory"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// Runs `f`, turning a [`Stopped`] unwind into `Err(Stopped)`; any other panic goes on.
+pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Stopped> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r,
+        Ok(r) => Ok(r),
         Err(payload) => match payload.downcast::<Stopped>() {
-            Ok(stopped) => Err(match *stopped {
-                Stopped::Cancelled => AppError::Deadline(std::time::Duration::ZERO),
-                Stopped::Memory(budget) => AppError::OverMemory(budget),
-            }),
+            Ok(stopped) => Err(*stopped),
             Err(payload) => panic::resume_unwind(payload),
         },
     }

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Precision and recall of `amity extract`, per kind and overall (issue 18).
+
+Runs the extractor on reports whose facts are curated and matches each fact on
+(kind, counterpart, year):
+  - the seed report (data/reports/bjfao-2024h1.txt) against the facts of data/, mapped to the
+    extractor's kinds as described in docs/extract.md ("How the seed's gold set is read");
+  - the real reports of ../shared/reports-dev/ (when that folder exists) against the hand-curated
+    gold sets bench/extract/gold-*.jsonl.
+A fact with several counterparts counts once per counterpart; a fact with none counts as
+(kind, "", year), and a stated total as (kind, "#N", year). Keys are sets per report, so a fact
+the report restates (the same act in its task and its progress text) counts once; an undated
+key is dropped when the same (kind, counterpart) is also dated in that report (a plan restated
+where the report dates it).
+
+Also checks that every quote is a verbatim substring of its passage, and times extraction on a
+report of at least 10,000 characters. Usage: bench/extract.py [--amity PATH] [--shared DIR]
+"""
+import argparse, csv, json, os, subprocess, sys, tempfile, time
+from collections import defaultdict
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "data")
+
+def rows(name):
+    with open(os.path.join(DATA, name), encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+def split(cell):
+    return [x for x in cell.split(";") if x]
+
+def seed_gold():
+    places = {r["id"]: r for r in rows("places.csv")}
+    def country(pid):
+        seen = 0
+        while pid and seen < 10:
+            p = places[pid]
+            if p["level"] in ("country", "continent"):
+                return pid
+            pid, seen = p["part_of"], seen + 1
+        return None
+    def framed(pid):
+        return places[pid]["admin_type"] == "special_administrative_region" or places[pid]["name_zh"] == "台湾"
+    def other_side(pid):
+        return framed(pid) or country(pid) != "china"
+    def year_of(r, title=""):
+        for c in ("date", "period_start"):
+            if r.get(c):
+                return int(r[c][:4])
+        for i in range(len(title) - 3):
+            s = title[i:i + 4]
+            if s.isdigit() and 1900 <= int(s) <= 2100:
+                return int(s)
+        return None
+    ties = rows("ties.csv")
+    kinds = {
+        "leader_meeting": "leader_meeting", "delegation_received": "delegation_received",
+        "anniversary_celebration": "anniversary", "conference": "conference",
+        "cultural_event": "event_held", "festival": "event_held", "training": "event_held",
+        "exhibition": "event_held", "performance": "event_held", "promotion": "event_held",
+        "visit": "visit_abroad", "exchange_cooperation": "exchange_cooperation",
+    }
+    gold = []
+    for r in rows("events.csv"):
+        if r["part_of"]:
+            continue  # sub-events (包括文艺演出、图片展等) are parts of one act
+        cps = [p for p in split(r["counterparts"]) + split(r["held_in"]) if p in places and other_side(p)]
+        cps = list(dict.fromkeys(cps))
+        k = kinds.get(r["kind"])
+        year = year_of(r, r["title_zh"])
+        if k == "anniversary":
+            t = [t for t in ties if t["evidence"] == r["id"]]
+            year = int(t[0]["start_year"]) if t and t[0]["start_year"] else None
+        if k and cps:
+            for c in cps:
+                gold.append((k, places[c]["name_zh"], year))
+        elif r["reported_count"] and not cps:
+            gold.append(("count_total", "#" + r["reported_count"], year))
+    for r in rows("agreements.csv"):
+        if r["status"] != "signed":
+            continue
+        year = year_of(r)
+        for p in split(r["parties"]):
+            if p in places and other_side(p):
+                gold.append(("agreement_signed", places[p]["name_zh"], year))
+    return gold
+
+def file_gold(path):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            g = json.loads(line)
+            c = "#%d" % g["count"] if g["kind"] == "count_total" else g.get("counterpart_zh", "")
+            out.append((g["kind"], c, g.get("year")))
+    return out
+
+def predicted(facts):
+    out = []
+    for f in facts:
+        y = f["year"]["value"] if f["year"] else None
+        if f["kind"] == "count_total":
+            out.append((f["kind"], "#%d" % f["count"]["value"] if f["count"] else "", y))
+        elif f["counterparts"]:
+            for c in f["counterparts"]:
+                out.append((f["kind"], c["name_zh"], y))
+        else:
+            out.append((f["kind"], "", y))
+    return out
+
+def keyset(keys):
+    s = set(keys)
+    dated = {(k, c) for (k, c, y) in s if y is not None}
+    return {(k, c, y) for (k, c, y) in s if y is not None or (k, c) not in dated}
+
+def run(amity, report, out, extra):
+    t0 = time.perf_counter()
+    p = subprocess.run([amity, "extract", report, "--out", out] + extra, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit(f"amity extract {report} failed:\n{p.stderr}")
+    facts = [json.loads(l) for l in open(os.path.join(out, "candidates.jsonl"), encoding="utf-8") if l.strip()]
+    passages = {p["id"]: p["text"] for p in json.load(open(os.path.join(out, "report.json"), encoding="utf-8"))["passages"]}
+    bad = [f for f in facts if f["quote"] not in passages.get(f["passage"], "")]
+    return facts, bad, dt, p.stderr
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--amity", default=os.path.join(ROOT, "target", "release", "amity"))
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared", "reports-dev"))
+    a = ap.parse_args()
+    if not os.path.exists(a.amity):
+        subprocess.run(["cargo", "build", "--release", "--bin", "amity"], cwd=ROOT, check=True)
+    sets = [("seed bjfao-2024h1 vs data/", os.path.join(DATA, "reports", "bjfao-2024h1.txt"),
+             ["--report-id", "bjfao-2024h1", "--home", "beijing"], seed_gold())]
+    if os.path.isdir(a.shared):
+        for g in sorted(os.listdir(os.path.join(ROOT, "bench", "extract"))):
+            if not g.startswith("gold-"):
+                continue
+            gp = os.path.join(ROOT, "bench", "extract", g)
+            first = open(gp, encoding="utf-8").readline()
+            name = {"gold-bjfao-2020.jsonl": "bjfao_2020_keytasks_20210119.txt",
+                    "gold-guangzhou-2021.jsonl": "guangzhou_fao_2021_keywork_progress.txt",
+                    "gold-hangzhou-2020.jsonl": "hangzhou_npc_sistercity_survey_20201026.txt"}.get(g)
+            if first.strip():
+                name = json.loads(first)["file"]
+            path = os.path.join(a.shared, name)
+            if os.path.exists(path):
+                sets.append((name, path, [], file_gold(gp)))
+    total = defaultdict(lambda: [0, 0, 0])  # kind -> tp, predicted, gold
+    seed_only = defaultdict(lambda: [0, 0, 0])
+    all_bad = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (label, path, extra, gold) in enumerate(sets):
+            facts, bad, dt, _ = run(a.amity, path, os.path.join(tmp, str(i)), extra)
+            all_bad += len(bad)
+            P, G = keyset(predicted(facts)), keyset(gold)
+            print(f"\n## {label}: {len(facts)} facts, {len(P)} keys predicted, {len(G)} gold, {dt*1000:.0f} ms")
+            for key in sorted(P - G, key=str):
+                print("  false positive:", key)
+            for key in sorted(G - P, key=str):
+                print("  missed:        ", key)
+            for k in {x[0] for x in P | G}:
+                pk, gk = {x for x in P if x[0] == k}, {x for x in G if x[0] == k}
+                for t in ([total] + ([seed_only] if i == 0 else [])):
+                    t[k][0] += len(pk & gk); t[k][1] += len(pk); t[k][2] += len(gk)
+    def table(t, title):
+        print(f"\n### {title}\n\n| kind | matched | predicted | gold | precision | recall |\n|---|---|---|---|---|---|")
+        tp = pp = gg = 0
+        for k in sorted(t):
+            m, p, g = t[k]
+            tp, pp, gg = tp + m, pp + p, gg + g
+            print(f"| {k} | {m} | {p} | {g} | {m/p if p else float('nan'):.2f} | {m/g if g else float('nan'):.2f} |")
+        print(f"| **overall** | {tp} | {pp} | {gg} | {tp/pp if pp else 0:.2f} | {tp/gg if gg else 0:.2f} |")
+    table(seed_only, "seed report against data/")
+    table(total, f"dev set ({len(sets)} reports)")
+    print(f"\nquotes not verbatim in their passage: {all_bad}")
+    # Speed: one report of at least 10,000 characters (the texts above, concatenated).
+    text = ""
+    while len(text) < 10000:
+        for _, path, _, _ in sets:
+            text += open(path, encoding="utf-8").read() + "\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        rp = os.path.join(tmp, "big.txt")
+        open(rp, "w", encoding="utf-8").write(text)
+        times = []
+        for _ in range(3):
+            _, _, dt, err = run(a.amity, rp, os.path.join(tmp, "o"), ["--home", "beijing", "--date", "2024-06-13"])
+            times.append(dt)
+        print(f"speed: {len(text)} characters, whole command (load data/, build gazetteer, extract, write) "
+              f"best of 3 {min(times)*1000:.0f} ms; {err.strip().splitlines()[0]}")
+
+if __name__ == "__main__":
+    main()

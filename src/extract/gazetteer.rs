@@ -1,0 +1,858 @@
+//! The gazetteer: every name a place can be written by in a report, and what it resolves to.
+//!
+//! Three sources, merged into one list of entries: the places of `data/` (curated; their ids
+//! win), the countries with their Chinese names and the world's cities and first-level regions
+//! with Chinese names (`data/gazetteer/`, embedded in the binary; sources and licence in
+//! `data/README.md`). A name ("马德里", "博特罗普市", "北威州") is found by one Aho-Corasick
+//! pass, longest match first; [`Gazetteer::resolve`] then picks the entry a chain of adjacent
+//! names points to ("德国北威州博特罗普市": Bottrop *in* North Rhine-Westphalia *in* Germany)
+//! and never guesses between two entries the text does not tell apart.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::model::{Dataset, Level};
+
+const COUNTRIES: &str = include_str!("../../data/gazetteer/countries.tsv");
+const CITIES: &str = include_str!("../../data/gazetteer/cities.tsv");
+const ALIASES: &str = include_str!("../../data/gazetteer/aliases.tsv");
+const REGIONS_CN: &str = include_str!("../../data/gazetteer/regions_cn.tsv");
+
+/// One place the gazetteer knows.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The id in `data/places.csv`, or for a table entry a new id made from its English name.
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub alt_zh: Vec<String>,
+    pub level: Level,
+    /// The entry directly above (region, country, continent), if known.
+    pub parent: Option<usize>,
+    /// The country entry (itself for a country).
+    pub country: Option<usize>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub population: u64,
+    pub wikidata: Option<String>,
+    /// Where the entry comes from: `data/places.csv`, or the table's source id.
+    pub source: String,
+    /// Whether `data/places.csv` holds it.
+    pub in_data: bool,
+    /// Hong Kong, Macao and Taiwan: regions the reports frame as handled by the HK-Macao
+    /// office, never as foreign countries; counterparts all the same.
+    pub framed_region: bool,
+}
+
+impl Entry {
+    pub fn level_key(&self) -> &'static str {
+        Level::KEYS[self.level as usize]
+    }
+}
+
+/// The gazetteer, built once per run.
+pub struct Gazetteer {
+    pub entries: Vec<Entry>,
+    forms: Vec<(String, Vec<usize>)>,
+    ac: AhoCorasick,
+    /// Organisations of `data/` by name: (id, name) for highlighting.
+    org_forms: Vec<(String, String)>,
+    org_ac: Option<AhoCorasick>,
+    home_country: Option<usize>,
+    by_id: HashMap<String, usize>,
+    /// Jieba's dictionary, to tell a name from a piece of a longer word (大都 in 大都市).
+    jieba: jieba_rs::Jieba,
+}
+
+/// Suffixes a Chinese place name may carry or drop ("塔什干市" / "塔什干").
+pub const SUFFIXES: &[char] = &['市', '州', '省', '区', '县', '郡', '府'];
+
+/// Two-character words that are never a place name alone, whatever a table says (a town
+/// named 合作 exists; "合作" in a report is cooperation).
+const NOT_NAMES: &[&str] = &[
+    "合作",
+    "发展",
+    "国际",
+    "友好",
+    "和平",
+    "中心",
+    "城市",
+    "地方",
+    "国家",
+    "工作",
+    "交流",
+    "文化",
+    "经济",
+    "科技",
+    "人民",
+    "政府",
+    "东方",
+    "西部",
+    "南部",
+    "北部",
+    "中部",
+    "新城",
+    "胜利",
+    "自由",
+    "团结",
+    "和谐",
+    "未来",
+    "首都",
+    "明天",
+    "光明",
+    "前进",
+    "红旗",
+    "建设",
+    "开放",
+    "共和",
+    "民主",
+    "联合",
+    "世界",
+    "全球",
+    "中华",
+    "长城",
+    "高新",
+    "友谊",
+    "复兴",
+    "繁荣",
+    "平安",
+    "吉祥",
+    "太平",
+    "大都",
+    "都市",
+    "中央",
+    "中心区",
+    "新区",
+    "市区",
+    "城区",
+    "郊区",
+];
+
+impl Gazetteer {
+    /// Builds the gazetteer from `data/`'s places and the embedded tables.
+    pub fn new(ds: &Dataset) -> Gazetteer {
+        let mut b = Builder::default();
+        b.add_data(ds);
+        b.add_countries(COUNTRIES);
+        b.add_regions_cn(REGIONS_CN);
+        b.add_cities(CITIES);
+        b.add_aliases(ALIASES);
+        b.finish(ds)
+    }
+
+    pub fn entry(&self, i: usize) -> &Entry {
+        &self.entries[i]
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Whether an entry is on the other side of a home in China: abroad, or a framed region.
+    pub fn is_counterpart(&self, i: usize) -> bool {
+        let e = &self.entries[i];
+        if e.framed_region || self.ancestors(i).any(|a| self.entries[a].framed_region) {
+            return true;
+        }
+        match (e.country, self.home_country) {
+            (Some(c), Some(h)) => c != h,
+            (None, _) => e.level == Level::Continent,
+            (Some(_), None) => true,
+        }
+    }
+
+    /// Whether an entry lies in the home country (and is not a framed region).
+    pub fn is_domestic(&self, i: usize) -> bool {
+        !self.is_counterpart(i) && self.entries[i].level != Level::Continent
+    }
+
+    /// The entries above `i`, nearest first.
+    pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut cur = self.entries[i].parent;
+        let mut guard = 0;
+        std::iter::from_fn(move || {
+            let c = cur?;
+            guard += 1;
+            if guard > 16 {
+                return None;
+            }
+            cur = self.entries[c].parent;
+            Some(c)
+        })
+    }
+
+    /// Whether `outer` is `i` or above it.
+    pub fn within(&self, i: usize, outer: usize) -> bool {
+        i == outer
+            || self.ancestors(i).any(|a| a == outer)
+            || self.entries[i].country == Some(outer)
+    }
+
+    /// The Chinese name of an entry's country, if any.
+    pub fn country_zh(&self, i: usize) -> Option<&str> {
+        self.entries[i]
+            .country
+            .map(|c| self.entries[c].name_zh.as_str())
+    }
+
+    /// Every place name in `folded` (one char per char of the sentence): char offsets, the
+    /// matched form and the entries it may be.
+    pub fn find(&self, folded: &str) -> Vec<(usize, usize, Vec<usize>)> {
+        let starts: Vec<usize> = folded.char_indices().map(|(b, _)| b).collect();
+        let to_char = |b: usize| starts.partition_point(|&s| s < b);
+        let chars: Vec<char> = folded.chars().collect();
+        let mut out = Vec::new();
+        for m in self.ac.find_iter(folded) {
+            let (s, mut e) = (to_char(m.start()), to_char(m.end()));
+            let e0 = e;
+            let (form, ids) = &self.forms[m.pattern().as_usize()];
+            // A suffix the form dropped ("博特罗普" + 市) belongs to the mention.
+            if let Some(&c) = chars.get(e) {
+                if SUFFIXES.contains(&c) && !form.ends_with(SUFFIXES) {
+                    let level_ok = ids.iter().any(|&i| {
+                        matches!(
+                            self.entries[i].level,
+                            Level::City | Level::District | Level::Region
+                        )
+                    });
+                    if level_ok {
+                        e += 1;
+                    }
+                }
+            }
+            // A table name that is the start or the end of a longer ordinary word is that
+            // word, not a place: 大都 in 大都市, only for names data/ does not hold.
+            if ids.iter().all(|&i| !self.entries[i].in_data)
+                && (self.inside_word(&chars, s, e0) || (e > e0 && self.common_word(&chars[s..e])))
+            {
+                continue;
+            }
+            out.push((s, e, ids.clone()));
+        }
+        out
+    }
+
+    /// Whether chars[s..e] extended by one character on either side is a dictionary word
+    /// that is not a place name.
+    fn inside_word(&self, chars: &[char], s: usize, e: usize) -> bool {
+        (e < chars.len() && self.common_word(&chars[s..e + 1]))
+            || (s > 0 && self.common_word(&chars[s - 1..e]))
+            // A word across its first character: 首都 in 首都城市 is not 都城 (Miyakonojō).
+            || (s > 0 && e - s > 2 && self.common_word(&chars[s - 1..s + 1]))
+    }
+
+    /// Whether `w` is a word of jieba's dictionary that is not tagged as a place name.
+    fn common_word(&self, w: &[char]) -> bool {
+        let w: String = w.iter().collect();
+        if !self.jieba.has_word(&w) {
+            return false;
+        }
+        let tags = self.jieba.tag(&w, false);
+        !(tags.len() == 1 && tags[0].tag.starts_with("ns"))
+    }
+
+    /// Organisations of `data/` named in `folded`: char offsets and id.
+    pub fn find_orgs(&self, folded: &str) -> Vec<(usize, usize, String)> {
+        let Some(ac) = &self.org_ac else {
+            return Vec::new();
+        };
+        let starts: Vec<usize> = folded.char_indices().map(|(b, _)| b).collect();
+        let to_char = |b: usize| starts.partition_point(|&s| s < b);
+        ac.find_iter(folded)
+            .map(|m| {
+                (
+                    to_char(m.start()),
+                    to_char(m.end()),
+                    self.org_forms[m.pattern().as_usize()].0.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// The entry a mention resolves to, given the entry of the name right before it (the
+    /// chain "国家 + 州 + 城市") and what earlier sentences of the report resolved the same
+    /// form to. `None` when the candidates stay more than one: the caller makes the mention
+    /// a new candidate place instead of guessing.
+    pub fn resolve(
+        &self,
+        candidates: &[usize],
+        context: Option<usize>,
+        earlier: Option<usize>,
+    ) -> Option<(usize, f64)> {
+        if let Some(ctx) = context {
+            let inside: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&c| c != ctx && self.within(c, ctx))
+                .collect();
+            if let Some(best) = self.single(&inside) {
+                return Some((best, 0.95));
+            }
+            let same_country: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    c != ctx
+                        && self.entries[c].country.is_some()
+                        && self.entries[c].country == self.entries[ctx].country
+                })
+                .collect();
+            if let Some(best) = self.single(&same_country) {
+                return Some((best, 0.9));
+            }
+        }
+        if let Some(e) = earlier {
+            if candidates.contains(&e) {
+                return Some((e, 0.9));
+            }
+        }
+        self.single(candidates).map(|b| (b, 0.85))
+    }
+
+    /// One entry out of several, when the text need not say more: the only one; else the
+    /// only curated one; else a country over its namesakes; else one at least ten times as
+    /// populous as every other.
+    fn single(&self, c: &[usize]) -> Option<usize> {
+        match c {
+            [] => None,
+            [one] => Some(*one),
+            _ => {
+                let curated: Vec<usize> = c
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.entries[i].in_data)
+                    .collect();
+                if curated.len() == 1 {
+                    return Some(curated[0]);
+                }
+                // A city over the region of the same name (明斯克 the city, not the oblast).
+                let cities: Vec<usize> = c
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.entries[i].level == Level::City)
+                    .collect();
+                if cities.len() == 1
+                    && c.iter().all(|&i| {
+                        self.entries[i].level != Level::City
+                            || self.entries[i].country == self.entries[cities[0]].country
+                    })
+                    && c.iter()
+                        .all(|&i| self.entries[i].country == self.entries[cities[0]].country)
+                {
+                    return Some(cities[0]);
+                }
+                let countries: Vec<usize> = c
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.entries[i].level == Level::Country)
+                    .collect();
+                if countries.len() == 1 {
+                    return Some(countries[0]);
+                }
+                let mut by_pop: Vec<usize> = c.to_vec();
+                by_pop.sort_by_key(|&i| std::cmp::Reverse(self.entries[i].population));
+                let (a, b) = (
+                    self.entries[by_pop[0]].population,
+                    self.entries[by_pop[1]].population,
+                );
+                (a > 0 && a >= b.saturating_mul(10)).then_some(by_pop[0])
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    by_qid: HashMap<String, usize>,
+    /// Country entries by ISO code.
+    by_iso: HashMap<String, usize>,
+    /// (name_zh, country) of entries, to merge a table row into a curated place.
+    by_name: HashMap<(String, Option<usize>), usize>,
+    /// Table entries by their source id, for aliases.
+    by_source: HashMap<String, usize>,
+}
+
+fn strip_suffix(s: &str) -> Option<&str> {
+    let t = s.strip_suffix(SUFFIXES)?;
+    (t.chars().count() >= 2).then_some(t)
+}
+
+/// A lowercase ASCII id from an English name ("Mexico City" → "mexico-city").
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        // Vietnamese and other marks folded to their base letter (Định → dinh).
+        let c = match c {
+            'ạ' | 'ả' | 'ã' | 'ấ' | 'ầ' | 'ẩ' | 'ẫ' | 'ậ' | 'ắ' | 'ằ' | 'ẳ' | 'ẵ' | 'ặ' | 'ă'
+            | 'ą' => 'a',
+            'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ' | 'ę' | 'ě' => 'e',
+            'ị' | 'ỉ' | 'ĩ' | 'ı' => 'i',
+            'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ớ' | 'ờ' | 'ở' | 'ỡ' | 'ợ' | 'ő' => {
+                'o'
+            }
+            'ụ' | 'ủ' | 'ũ' | 'ư' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự' | 'ů' | 'ű' => {
+                'u'
+            }
+            'ỳ' | 'ỵ' | 'ỷ' | 'ỹ' | 'ý' | 'ÿ' => 'y',
+            'ś' | 'š' | 'ş' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ć' | 'č' => 'c',
+            'ł' => 'l',
+            'ń' | 'ň' => 'n',
+            'ř' => 'r',
+            'ť' | 'ţ' => 't',
+            'ğ' => 'g',
+            'ß' => 's',
+            _ => c,
+        };
+        let c = match c {
+            'à'..='å' | 'ā' => 'a',
+            'è'..='ë' | 'ē' => 'e',
+            'ì'..='ï' | 'ī' => 'i',
+            'ò'..='ö' | 'ø' | 'ō' => 'o',
+            'ù'..='ü' | 'ū' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            'đ' | 'Đ' => 'd',
+            _ => c.to_ascii_lowercase(),
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+impl Builder {
+    fn push(&mut self, e: Entry) -> usize {
+        let i = self.entries.len();
+        self.by_id.insert(e.id.clone(), i);
+        if let Some(q) = &e.wikidata {
+            self.by_qid.entry(q.clone()).or_insert(i);
+        }
+        self.entries.push(e);
+        i
+    }
+
+    fn add_data(&mut self, ds: &Dataset) {
+        for p in &ds.places {
+            let lat = p.lat.as_deref().and_then(|s| s.parse().ok());
+            let lon = p.lon.as_deref().and_then(|s| s.parse().ok());
+            let framed = p.level == Level::Region
+                && p.country.as_deref() == Some("china")
+                && matches!(p.name_zh.as_str(), "香港" | "澳门" | "台湾");
+            self.push(Entry {
+                id: p.id.clone(),
+                name_zh: p.name_zh.clone(),
+                name_en: p.name_en.clone(),
+                alt_zh: p.alt_zh.clone(),
+                level: p.level,
+                parent: None,
+                country: None,
+                lat,
+                lon,
+                population: 0,
+                wikidata: p.wikidata.clone(),
+                source: "data/places.csv".into(),
+                in_data: true,
+                framed_region: framed,
+            });
+        }
+        for p in &ds.places {
+            let i = self.by_id[&p.id];
+            self.entries[i].parent = p
+                .part_of
+                .as_ref()
+                .and_then(|r| self.by_id.get(&r.id).copied());
+            self.entries[i].country = p.country.as_ref().and_then(|c| self.by_id.get(c).copied());
+        }
+        for i in 0..self.entries.len() {
+            let key = (self.entries[i].name_zh.clone(), self.entries[i].country);
+            self.by_name.entry(key).or_insert(i);
+        }
+    }
+
+    fn continent(&mut self, name: &str) -> Option<usize> {
+        // Centres from GeoNames' continent records (id, lat, lon).
+        let (zh, en, gn, lat, lon) = match name.trim().to_ascii_lowercase().as_str() {
+            "asia" | "as" => ("亚洲", "Asia", "6255147", 29.8405, 89.2969),
+            "europe" | "eu" => ("欧洲", "Europe", "6255148", 48.6909, 9.1406),
+            "africa" | "af" => ("非洲", "Africa", "6255146", 7.1881, 21.0938),
+            "north america" | "na" => ("北美洲", "North America", "6255149", 46.0732, -100.5469),
+            "south america" | "sa" => ("南美洲", "South America", "6255150", -14.6048, -57.6563),
+            "oceania" | "oc" => ("大洋洲", "Oceania", "6255151", -18.3128, 138.5156),
+            "antarctica" | "an" => ("南极洲", "Antarctica", "6255152", -78.1586, 16.4063),
+            _ => return None,
+        };
+        if let Some(&i) = self.by_name.get(&(zh.to_string(), None)) {
+            return Some(i);
+        }
+        let id = slug(en);
+        if let Some(&i) = self.by_id.get(&id) {
+            return Some(i);
+        }
+        let i = self.push(Entry {
+            id,
+            name_zh: zh.into(),
+            name_en: en.into(),
+            alt_zh: Vec::new(),
+            level: Level::Continent,
+            parent: None,
+            country: None,
+            lat: Some(lat),
+            lon: Some(lon),
+            population: 0,
+            wikidata: None,
+            source: format!("gn:{gn}"),
+            in_data: false,
+            framed_region: false,
+        });
+        self.by_name.insert((zh.to_string(), None), i);
+        Some(i)
+    }
+
+    /// `countries.tsv`: iso2, name_zh, name_en, alt_zh, continent, lat, lon, source_id.
+    fn add_countries(&mut self, tsv: &str) {
+        let mut lines = tsv.lines();
+        let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+        let col = |n: &str| header.iter().position(|h| *h == n);
+        let (iso, zh, en, alt, cont, lat, lon, src) = (
+            col("iso2"),
+            col("name_zh"),
+            col("name_en"),
+            col("alt_zh"),
+            col("continent"),
+            col("lat"),
+            col("lon"),
+            col("source_id"),
+        );
+        for line in lines {
+            let f: Vec<&str> = line.split('\t').collect();
+            let get = |c: Option<usize>| c.and_then(|c| f.get(c)).map(|s| s.trim()).unwrap_or("");
+            let (code, name_zh, name_en) = (get(iso), get(zh), get(en));
+            if code.is_empty() || name_zh.is_empty() {
+                continue;
+            }
+            let alt: Vec<String> = get(alt)
+                .split(';')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            // A curated country of the same Chinese name (or alternative) is the same entry.
+            let existing = std::iter::once(name_zh)
+                .chain(alt.iter().map(String::as_str))
+                .find_map(|n| {
+                    self.entries.iter().position(|e| {
+                        e.in_data
+                            && e.level == Level::Country
+                            && (e.name_zh == n || e.alt_zh.iter().any(|a| a == n))
+                    })
+                });
+            let continent = self.continent(get(cont));
+            let i = match existing {
+                Some(i) => {
+                    for a in std::iter::once(name_zh.to_string()).chain(alt) {
+                        if a != self.entries[i].name_zh && !self.entries[i].alt_zh.contains(&a) {
+                            self.entries[i].alt_zh.push(a);
+                        }
+                    }
+                    i
+                }
+                None => {
+                    let mut id = slug(name_en);
+                    if self.by_id.contains_key(&id) {
+                        id = format!("{id}-{}", code.to_ascii_lowercase());
+                    }
+                    let i = self.push(Entry {
+                        id,
+                        name_zh: name_zh.into(),
+                        name_en: name_en.into(),
+                        alt_zh: alt,
+                        level: Level::Country,
+                        parent: continent,
+                        country: None,
+                        lat: get(lat).parse().ok(),
+                        lon: get(lon).parse().ok(),
+                        population: 0,
+                        wikidata: None,
+                        source: get(src).to_string(),
+                        in_data: false,
+                        framed_region: false,
+                    });
+                    self.entries[i].country = Some(i);
+                    self.by_name.insert((name_zh.to_string(), Some(i)), i);
+                    i
+                }
+            };
+            self.by_iso.insert(code.to_ascii_uppercase(), i);
+        }
+    }
+
+    /// `cities.tsv`: id, name_zh, name_en, country_iso2, level, admin1_zh, lat, lon,
+    /// population. Regions come before the cities that name them as `admin1_zh`.
+    fn add_cities(&mut self, tsv: &str) {
+        let mut lines = tsv.lines();
+        let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+        let col = |n: &str| header.iter().position(|h| *h == n);
+        let cols = [
+            "id",
+            "name_zh",
+            "name_en",
+            "country_iso2",
+            "level",
+            "admin1_zh",
+            "lat",
+            "lon",
+            "population",
+        ]
+        .map(col);
+        let rows: Vec<Vec<String>> = lines
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                cols.iter()
+                    .map(|c| {
+                        c.and_then(|c| f.get(c))
+                            .map(|s| s.trim().to_string())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        // Regions first, so cities can hang under them.
+        let mut regions: HashMap<(usize, String), usize> = HashMap::new();
+        for pass in ["region", "city"] {
+            for r in &rows {
+                let (sid, zh, en, iso, level, admin1, lat, lon, pop) = (
+                    &r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7], &r[8],
+                );
+                if level != pass || zh.is_empty() || en.is_empty() {
+                    continue;
+                }
+                let Some(&country) = self.by_iso.get(&iso.to_ascii_uppercase()) else {
+                    continue;
+                };
+                let parent = if pass == "city" {
+                    regions
+                        .get(&(country, admin1.clone()))
+                        .copied()
+                        .or(Some(country))
+                } else {
+                    Some(country)
+                };
+                let qid = sid.starts_with('Q').then(|| sid.clone());
+                // The same place curated in data/: keep the curated entry, learn its forms.
+                let existing = qid
+                    .as_ref()
+                    .and_then(|q| self.by_qid.get(q).copied())
+                    .or_else(|| {
+                        let bare = strip_suffix(zh).unwrap_or(zh);
+                        self.entries.iter().position(|e| {
+                            e.in_data
+                                && e.country == Some(country)
+                                && (strip_suffix(&e.name_zh).unwrap_or(&e.name_zh) == bare
+                                    || e.alt_zh.iter().any(|a| a == zh))
+                        })
+                    });
+                if let Some(i) = existing {
+                    if pass == "region" {
+                        regions.insert((country, zh.clone()), i);
+                    }
+                    if *zh != self.entries[i].name_zh && !self.entries[i].alt_zh.contains(zh) {
+                        self.entries[i].alt_zh.push(zh.clone());
+                    }
+                    continue;
+                }
+                let mut id = slug(en);
+                if id.is_empty() || self.by_id.contains_key(&id) {
+                    id = format!("{id}-{}", iso.to_ascii_lowercase());
+                }
+                if self.by_id.contains_key(&id) {
+                    id = format!("{id}-{}", slug(sid));
+                }
+                let i = self.push(Entry {
+                    id,
+                    name_zh: zh.clone(),
+                    name_en: en.clone(),
+                    alt_zh: Vec::new(),
+                    level: if pass == "region" {
+                        Level::Region
+                    } else {
+                        Level::City
+                    },
+                    parent,
+                    country: Some(country),
+                    lat: lat.parse().ok(),
+                    lon: lon.parse().ok(),
+                    population: pop.parse().unwrap_or(0),
+                    wikidata: qid,
+                    source: sid.clone(),
+                    in_data: false,
+                    framed_region: false,
+                });
+                self.by_source.insert(sid.clone(), i);
+                if pass == "region" {
+                    regions.insert((country, zh.clone()), i);
+                }
+                if matches!(admin1.as_str(), "香港" | "澳门" | "台湾") {
+                    self.entries[i].framed_region = true;
+                }
+            }
+        }
+    }
+
+    /// `aliases.tsv`: id, alias_zh, source — further names of table entries.
+    fn add_aliases(&mut self, tsv: &str) {
+        for line in tsv.lines().skip(1) {
+            let mut f = line.split('\t');
+            let (Some(id), Some(alias)) = (f.next(), f.next()) else {
+                continue;
+            };
+            if let Some(&i) = self.by_source.get(id.trim()) {
+                let alias = alias.trim().to_string();
+                if !alias.is_empty()
+                    && alias != self.entries[i].name_zh
+                    && !self.entries[i].alt_zh.contains(&alias)
+                {
+                    self.entries[i].alt_zh.push(alias);
+                }
+            }
+        }
+    }
+
+    /// `regions_cn.tsv`: Hong Kong, Macao and Taiwan as regions of China, unless data/ has them.
+    fn add_regions_cn(&mut self, tsv: &str) {
+        let cn = self.by_iso.get("CN").copied();
+        for line in tsv.lines().skip(1) {
+            let f: Vec<&str> = line.split('\t').map(str::trim).collect();
+            if f.len() < 8 {
+                continue;
+            }
+            let (zh, en, alt) = (f[1], f[2], f[3]);
+            let alt: Vec<String> = alt
+                .split(';')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            if let Some(i) = self
+                .entries
+                .iter()
+                .position(|e| e.in_data && e.name_zh == zh)
+            {
+                self.entries[i].framed_region = true;
+                for a in alt {
+                    if !self.entries[i].alt_zh.contains(&a) {
+                        self.entries[i].alt_zh.push(a);
+                    }
+                }
+                self.by_source.insert(f[7].to_string(), i);
+                continue;
+            }
+            let en = en.trim_end_matches(" S.A.R.");
+            let i = self.push(Entry {
+                id: slug(en),
+                name_zh: zh.into(),
+                name_en: en.into(),
+                alt_zh: alt,
+                level: Level::Region,
+                parent: cn,
+                country: cn,
+                lat: f[5].parse().ok(),
+                lon: f[6].parse().ok(),
+                population: 0,
+                wikidata: f[7].starts_with('Q').then(|| f[7].to_string()),
+                source: f[7].to_string(),
+                in_data: false,
+                framed_region: true,
+            });
+            self.by_source.insert(f[7].to_string(), i);
+        }
+    }
+
+    fn finish(self, ds: &Dataset) -> Gazetteer {
+        let jieba = jieba_rs::Jieba::new();
+        // A two-character form jieba knows as an ordinary word (not a place or a name) is
+        // not a name on its own, unless data/ says it is.
+        let common = |form: &str| -> bool {
+            if !jieba.has_word(form) {
+                return false;
+            }
+            let tags = jieba.tag(form, false);
+            !(tags.len() == 1 && tags[0].tag.starts_with('n') && tags[0].tag != "n")
+        };
+        let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let mut forms: Vec<String> = std::iter::once(e.name_zh.clone())
+                .chain(e.alt_zh.iter().cloned())
+                .collect();
+            if matches!(e.level, Level::City | Level::District | Level::Region) {
+                let stripped: Vec<String> = forms
+                    .iter()
+                    .filter_map(|f| strip_suffix(f).map(str::to_string))
+                    .collect();
+                forms.extend(stripped);
+            }
+            for f in forms {
+                let n = f.chars().count();
+                // Jieba's tags are rough (it tags 首尔 as an adverb), so the ordinary-word test
+                // spares large cities, whose names are rarely mistranslated.
+                if n < 2
+                    || (!e.in_data
+                        && (NOT_NAMES.contains(&f.as_str())
+                            || (e.population < 500_000 && common(&f))))
+                {
+                    continue;
+                }
+                let ids = map.entry(f).or_default();
+                if !ids.contains(&i) {
+                    ids.push(i);
+                }
+            }
+        }
+        let mut forms: Vec<(String, Vec<usize>)> = map.into_iter().collect();
+        forms.sort();
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(forms.iter().map(|(f, _)| f.as_str()))
+            .expect("gazetteer automaton");
+        let mut org_forms = Vec::new();
+        for o in &ds.organisations {
+            for n in std::iter::once(&o.name_zh).chain(&o.alt_zh) {
+                if n.chars().count() >= 2 {
+                    org_forms.push((o.id.clone(), n.clone()));
+                }
+            }
+        }
+        for d in &ds.departments {
+            org_forms.push((d.id.clone(), d.name_zh.clone()));
+        }
+        let org_ac = (!org_forms.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(org_forms.iter().map(|(_, n)| n.as_str()))
+                .expect("organisation automaton")
+        });
+        let home_country = self
+            .by_id
+            .get("china")
+            .copied()
+            .or_else(|| self.by_iso.get("CN").copied());
+        Gazetteer {
+            jieba,
+            by_id: self.by_id,
+            entries: self.entries,
+            forms,
+            ac,
+            org_forms,
+            org_ac,
+            home_country,
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! `amity import ties`: an official friendship-city table (one row per partner: Chinese name,
+//! often English, country, continent, signing date) into `ties.csv` and `places.csv` rows whose
+//! `source` is the table and its row, the partners resolved through the gazetteer `extract`
+//! uses. Every row that cannot be read is reported with its line and the reason, and then
+//! nothing is written.
+
+use std::collections::HashSet;
+
+use super::gazetteer::{slug, Gazetteer};
+use super::text::fold;
+use super::write::{Row, Rows};
+use super::NewPlace;
+use crate::model::{Dataset, Level};
+
+/// One problem of the table: line, column (1-based; 0 when the row is at fault as a whole),
+/// the value and the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableError {
+    pub line: u64,
+    pub column: usize,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for TableError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column > 0 {
+            write!(
+                f,
+                "line {} column {}: {:?}: {}",
+                self.line, self.column, self.value, self.reason
+            )
+        } else {
+            write!(f, "line {}: {:?}: {}", self.line, self.value, self.reason)
+        }
+    }
+}
+
+/// A signing date as tables write it: "1974年2月1日", "1979.03.14", "1979-3-14",
+/// "1979/03/14", "1974年2月", "1999", "1999年", with stray or full-width spaces. Returns the
+/// year and, when the day is given, the date as `YYYY-MM-DD`.
+pub fn parse_table_date(s: &str) -> Result<(i32, Option<String>), String> {
+    let t: String = fold(s).into_iter().filter(|c| !c.is_whitespace()).collect();
+    let expected = "a signing date such as 1974年2月1日, 1979.03.14 or 1999";
+    if t.is_empty() {
+        return Err(format!("{expected} (the cell is empty)"));
+    }
+    let nums: Vec<&str> = t
+        .split(['年', '月', '日', '号', '.', '-', '/'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let seps_ok = t
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '年' | '月' | '日' | '号' | '.' | '-' | '/'));
+    if !seps_ok
+        || nums.is_empty()
+        || nums.len() > 3
+        || nums.iter().any(|n| !n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(expected.to_string());
+    }
+    let y: i32 = nums[0].parse().map_err(|_| expected.to_string())?;
+    if nums[0].len() != 4 || !(1900..=2100).contains(&y) {
+        return Err(format!(
+            "{expected} (the year must have four digits, 1900–2100)"
+        ));
+    }
+    match nums.len() {
+        1 => Ok((y, None)),
+        2 => {
+            let m: u32 = nums[1].parse().map_err(|_| expected.to_string())?;
+            if (1..=12).contains(&m) {
+                Ok((y, None))
+            } else {
+                Err(format!("{expected} (month {m} does not exist)"))
+            }
+        }
+        _ => {
+            let (m, d): (u32, u32) = (
+                nums[1].parse().map_err(|_| expected.to_string())?,
+                nums[2].parse().map_err(|_| expected.to_string())?,
+            );
+            let date = format!("{y:04}-{m:02}-{d:02}");
+            if crate::ingest::is_valid_date(&date) {
+                Ok((y, Some(date)))
+            } else {
+                Err(format!("{expected} ({date} is not a day of the calendar)"))
+            }
+        }
+    }
+}
+
+/// Which column holds what, found from the header's words.
+#[derive(Default, Debug)]
+struct Columns {
+    zh: Option<usize>,
+    en: Option<usize>,
+    country: Option<usize>,
+    continent: Option<usize>,
+    date: Option<usize>,
+}
+
+fn columns(header: &[String]) -> Columns {
+    let mut c = Columns::default();
+    for (i, h) in header.iter().enumerate() {
+        let l = h.to_lowercase();
+        let has = |ws: &[&str]| ws.iter().any(|w| l.contains(w));
+        if c.en.is_none() && has(&["英文", "english", "name_en", "partner_en"]) {
+            c.en = Some(i);
+        } else if c.country.is_none() && has(&["国家", "国别", "所在国", "country"]) {
+            c.country = Some(i);
+        } else if c.continent.is_none() && has(&["洲", "continent", "区域"]) {
+            c.continent = Some(i);
+        } else if c.date.is_none()
+            && has(&[
+                "时间", "日期", "签约", "签署", "结好", "缔结", "date", "year", "年份",
+            ])
+        {
+            c.date = Some(i);
+        } else if c.zh.is_none()
+            && has(&[
+                "中文",
+                "友城",
+                "友好城市",
+                "城市",
+                "名称",
+                "partner",
+                "name_zh",
+                "city",
+            ])
+        {
+            c.zh = Some(i);
+        }
+    }
+    c
+}
+
+/// The rows of `table` (CSV bytes; `label` names it in the rows' `source`, e.g. its URL),
+/// as `data/` rows: ties from `home` (a place id or a Chinese name), and the places they need.
+pub fn import_ties(
+    table: &[u8],
+    label: &str,
+    home: &str,
+    kind: &str,
+    ds: &Dataset,
+    gaz: &Gazetteer,
+) -> Result<Rows, Vec<TableError>> {
+    let mut errs = Vec::new();
+    let err = |errs: &mut Vec<TableError>, line, column, value: &str, reason: String| {
+        errs.push(TableError {
+            line,
+            column,
+            value: value.to_string(),
+            reason,
+        })
+    };
+    let resolve_name = |name: &str, context: Option<usize>| -> Option<usize> {
+        let f: String = fold(name).into_iter().collect();
+        let n = f.chars().count();
+        gaz.find(&f)
+            .into_iter()
+            .find(|(s, e, _)| *s == 0 && *e == n)
+            .and_then(|(_, _, ids)| gaz.resolve(&ids, context, None).map(|r| r.0))
+    };
+    let Some(home_i) = gaz.by_id(home).or_else(|| resolve_name(home, None)) else {
+        return Err(vec![TableError {
+            line: 0,
+            column: 0,
+            value: home.to_string(),
+            reason: "--home must be a place id or a Chinese place name amity knows".into(),
+        }]);
+    };
+    let text = match std::str::from_utf8(table) {
+        Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
+        Err(e) => {
+            return Err(vec![TableError {
+                line: 0,
+                column: 0,
+                value: String::new(),
+                reason: format!(
+                    "the table is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                    e.valid_up_to()
+                ),
+            }])
+        }
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = rdr.records();
+    let header: Vec<String> = match records.next() {
+        Some(Ok(h)) => h.iter().map(|s| s.trim().to_string()).collect(),
+        _ => {
+            return Err(vec![TableError {
+                line: 1,
+                column: 0,
+                value: String::new(),
+                reason: "a header line naming the columns (partner, English name, country, date)"
+                    .into(),
+            }])
+        }
+    };
+    let cols = columns(&header);
+    let (Some(zh_col), Some(date_col)) = (cols.zh, cols.date) else {
+        return Err(vec![TableError {
+            line: 1,
+            column: 0,
+            value: header.join(","),
+            reason: "a header with a partner column (中文名称 / 友好城市 / 城市 / partner) and a date column (签约时间 / 结好时间 / date)".into(),
+        }]);
+    };
+    let mut taken: HashSet<String> = HashSet::new();
+    for p in &ds.places {
+        taken.insert(p.id.clone());
+    }
+    for t in &ds.ties {
+        taken.insert(t.id.clone());
+    }
+    let mut ties: Vec<Row> = Vec::new();
+    let mut places: Vec<NewPlace> = Vec::new();
+    // The home city too, when data/ does not hold it yet (from the gazetteer).
+    let home_id = p_id(gaz, home_i, &mut places, ds);
+    let mut partners: HashSet<String> = HashSet::new();
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                err(
+                    &mut errs,
+                    line,
+                    0,
+                    "",
+                    format!("a well-formed CSV record ({e})"),
+                );
+                continue;
+            }
+        };
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let cell = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).unwrap_or("");
+        let zh = cell(Some(zh_col));
+        let en = cell(cols.en);
+        let country_zh = cell(cols.country);
+        let date = cell(Some(date_col));
+        if zh.is_empty() {
+            err(
+                &mut errs,
+                line,
+                zh_col + 1,
+                zh,
+                "the partner's Chinese name".into(),
+            );
+            continue;
+        }
+        let (year, day) = match parse_table_date(date) {
+            Ok(d) => d,
+            Err(reason) => {
+                err(&mut errs, line, date_col + 1, date, reason);
+                continue;
+            }
+        };
+        let country = if country_zh.is_empty() {
+            None
+        } else {
+            match resolve_name(country_zh, None).filter(|&c| gaz.entry(c).level == Level::Country) {
+                Some(c) => Some(c),
+                None => {
+                    err(
+                        &mut errs,
+                        line,
+                        cols.country.unwrap_or(0) + 1,
+                        country_zh,
+                        "a country amity knows by its Chinese name".into(),
+                    );
+                    continue;
+                }
+            }
+        };
+        // The partner: the whole name, resolved within its country.
+        let partner = match resolve_name(zh, country) {
+            Some(p) if Some(p) != country => p_id(gaz, p, &mut places, ds),
+            _ => {
+                let Some(c) = country else {
+                    err(&mut errs, line, zh_col + 1, zh, "a partner amity can place: give its country, or a name the gazetteer knows".into());
+                    continue;
+                };
+                let parent = p_id(gaz, c, &mut places, ds);
+                let level = match zh.chars().last() {
+                    Some('区' | '县' | '郡') => Level::District,
+                    Some('州' | '省' | '邦' | '道') => Level::Region,
+                    _ => Level::City,
+                };
+                let mut id = if en.is_empty() {
+                    format!("{}-partner-{line}", gaz.entry(home_i).id)
+                } else {
+                    slug(en)
+                };
+                if id.is_empty() || taken.contains(&id) {
+                    id = format!("{id}-{}", gaz.entry(c).id);
+                }
+                taken.insert(id.clone());
+                let e = gaz.entry(c);
+                places.push(NewPlace {
+                    id: id.clone(),
+                    name_zh: zh.to_string(),
+                    name_en: en.to_string(),
+                    level,
+                    parent: Some(parent),
+                    lat: e.lat,
+                    lon: e.lon,
+                    source: Some(format!("{label} line {line}")),
+                    wikidata: None,
+                    passage: None,
+                    quote: None,
+                    unknown: true,
+                    note: Some(format!("A partner in the table that no gazetteer knows. Coordinates approximate: those of {}.", e.name_en)),
+                });
+                id
+            }
+        };
+        if !partners.insert(partner.clone()) {
+            err(
+                &mut errs,
+                line,
+                zh_col + 1,
+                zh,
+                format!("one row per partner ({partner} is in an earlier row)"),
+            );
+            continue;
+        }
+        let mut id = format!("tie-{home_id}-{partner}");
+        if taken.contains(&id) {
+            id = format!(
+                "{id}-{}",
+                slug(label)
+                    .chars()
+                    .take(24)
+                    .collect::<String>()
+                    .trim_end_matches('-')
+            );
+        }
+        taken.insert(id.clone());
+        let row: Row = [
+            ("id", id),
+            ("place_a", home_id.clone()),
+            ("place_b", partner),
+            ("kind", kind.to_string()),
+            ("start_year", year.to_string()),
+            ("start_date", day.unwrap_or_default()),
+            ("start_basis", "stated".to_string()),
+            ("basis_note", String::new()),
+            ("evidence", String::new()),
+            ("passage", String::new()),
+            ("quote", String::new()),
+            ("source", format!("{label} line {line}")),
+        ]
+        .into_iter()
+        .collect();
+        ties.push(row);
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let mut rows = Rows::default();
+    for p in &places {
+        rows.push_row("places.csv", super::write::place_row(p));
+    }
+    for t in ties {
+        rows.push_row("ties.csv", t);
+    }
+    Ok(rows)
+}
+
+/// The id of gazetteer entry `i`, adding it (and the parents `data/` lacks) to `places`.
+fn p_id(gaz: &Gazetteer, i: usize, places: &mut Vec<NewPlace>, ds: &Dataset) -> String {
+    let mut chain: Vec<usize> = std::iter::once(i).chain(gaz.ancestors(i)).collect();
+    chain.reverse();
+    for c in chain {
+        let e = gaz.entry(c);
+        if e.in_data
+            || ds.places.iter().any(|p| p.id == e.id)
+            || places.iter().any(|p| p.id == e.id)
+        {
+            continue;
+        }
+        places.push(NewPlace {
+            id: e.id.clone(),
+            name_zh: e.name_zh.clone(),
+            name_en: e.name_en.clone(),
+            level: e.level,
+            parent: e.parent.map(|p| gaz.entry(p).id.clone()),
+            lat: e.lat,
+            lon: e.lon,
+            source: Some(e.source.clone()),
+            wikidata: e.wikidata.clone(),
+            passage: None,
+            quote: None,
+            unknown: false,
+            note: None,
+        });
+    }
+    gaz.entry(i).id.clone()
+}

@@ -1,0 +1,295 @@
+//! The report's text as the rest of extraction sees it: lines joined where a PDF or a
+//! flip-book broke a sentence, paragraphs (non-empty lines) and sentences numbered exactly as
+//! `data/passages.csv` numbers them, the header lines, and a *folded* copy of every sentence
+//! for matching (full-width ASCII to half-width, traditional to simplified characters).
+//!
+//! Folding maps one character to one character, so a match found at char offsets of the
+//! folded copy is cut from the verbatim sentence at the same offsets: every quote is a
+//! substring of its passage by construction.
+
+/// One sentence: its numbers and verbatim text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sentence {
+    pub paragraph: usize,
+    pub sentence: usize,
+    pub text: String,
+}
+
+/// The text split into paragraphs and sentences.
+#[derive(Clone, Debug, Default)]
+pub struct Split {
+    /// The text the passages are cut from (the input with broken lines joined).
+    pub text: String,
+    pub sentences: Vec<Sentence>,
+    /// Whether broken lines were joined (the input looked hard-wrapped).
+    pub reflowed: bool,
+    /// The `# source: URL | date | …` line some collected reports begin with, if any
+    /// (not part of the report; not numbered).
+    pub source_line: Option<String>,
+}
+
+/// Marks that end a sentence. The seed splits after 。 only; ！ and ？ (and their ASCII
+/// forms after Chinese text) end sentences in other reports.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '！' | '？')
+}
+
+/// Closing marks that stay with the sentence they follow (。” ends inside the quote).
+fn is_closer(c: char) -> bool {
+    matches!(c, '”' | '’' | '」' | '』' | ')' | '）' | '】' | '》' | '"')
+}
+
+/// Whether a line ends where a sentence, heading or table cell may end.
+fn ends_cleanly(line: &str) -> bool {
+    match line.trim_end().chars().last() {
+        None => true,
+        Some(c) => {
+            ends_sentence(c)
+                || is_closer(c)
+                || matches!(c, ':' | '：' | ';' | '；' | '|' | '!' | '?' | '.' | '…')
+        }
+    }
+}
+
+/// Whether a line begins a new item (第N项, 一、, (一), 1., a heading mark) rather than
+/// continuing the line before it.
+fn begins_item(line: &str) -> bool {
+    let t = line.trim_start();
+    let mut cs = t.chars();
+    let Some(first) = cs.next() else {
+        return true;
+    };
+    if matches!(
+        first,
+        '第' | '(' | '（' | '#' | '【' | '■' | '●' | '◆' | '·' | '-' | '*'
+    ) {
+        return true;
+    }
+    // 一、 二、 … and 1. 2、 …
+    let head: String = t.chars().take(4).collect();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit();
+    let mut hc = head.chars();
+    if let Some(c0) = hc.next() {
+        if numeral(c0) {
+            for c in hc {
+                if matches!(c, '、' | '.' | '．' | ',') {
+                    return true;
+                }
+                if !numeral(c) {
+                    break;
+                }
+            }
+        }
+    }
+    // Header lines such as 日期:… 来源:…
+    ["日期", "来源", "字号", "发布", "时间"]
+        .iter()
+        .any(|k| t.starts_with(k) && t[k.len()..].starts_with([':', '：']))
+}
+
+/// Joins lines broken inside sentences, when the text looks hard-wrapped: most of its
+/// non-empty lines end mid-sentence. Text whose lines end cleanly is left as it is, so a
+/// report typed line by line (the seed) keeps its paragraphs.
+fn reflow(lines: &[&str]) -> Option<String> {
+    let body: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if body.len() < 3 {
+        return None;
+    }
+    let broken = body.iter().filter(|l| !ends_cleanly(l)).count();
+    if broken * 2 < body.len() {
+        return None;
+    }
+    let mut out = String::new();
+    let mut prev_clean = true;
+    for l in lines {
+        let t = l.trim();
+        if t.is_empty() {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            prev_clean = true;
+            continue;
+        }
+        if !out.is_empty() && !out.ends_with('\n') {
+            if prev_clean || begins_item(t) {
+                out.push('\n');
+            } else if out
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+                && t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            {
+                // Latin words broken at a line end keep a space between them.
+                out.push(' ');
+            }
+        }
+        out.push_str(t);
+        prev_clean = ends_cleanly(t);
+    }
+    Some(out)
+}
+
+/// Splits `input` into numbered sentences.
+///
+/// A paragraph is a non-empty line (after joining broken lines, see [`reflow`]); a sentence
+/// ends after 。 (！ ？), with closing quotes and brackets that follow it, and a
+/// parenthesised `(牵头部门:…)` or `（责任单位：…）` at the end of a line is a sentence of its
+/// own. The sentences of a paragraph concatenate to the line exactly.
+pub fn split(input: &str) -> Split {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let input = input.replace("\r\n", "\n").replace('\r', "\n");
+    let mut lines: Vec<&str> = input.split('\n').collect();
+    let mut source_line = None;
+    if let Some(first) = lines.first() {
+        if first.trim_start().starts_with("# source:") {
+            source_line = Some(first.trim().to_string());
+            lines.remove(0);
+        }
+    }
+    let (text, reflowed) = match reflow(&lines) {
+        Some(t) => (t, true),
+        None => (lines.join("\n"), false),
+    };
+    let mut sentences = Vec::new();
+    let mut paragraph = 0;
+    for line in text.split('\n') {
+        let line = line.trim_end_matches([' ', '\t']);
+        if line.trim().is_empty() {
+            continue;
+        }
+        paragraph += 1;
+        for (i, s) in sentences_of(line).into_iter().enumerate() {
+            sentences.push(Sentence {
+                paragraph,
+                sentence: i + 1,
+                text: s.to_string(),
+            });
+        }
+    }
+    Split {
+        text,
+        sentences,
+        reflowed,
+        source_line,
+    }
+}
+
+/// Words that open a trailing parenthesis naming who leads or is responsible.
+const LEAD_MARKS: &[&str] = &["牵头", "责任单位", "责任部门", "主责", "承办单位", "配合"];
+
+fn sentences_of(line: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut cuts = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if ends_sentence(chars[i].1) {
+            let mut j = i + 1;
+            while j < chars.len() && is_closer(chars[j].1) && !opens_lead(line, chars[j].0) {
+                j += 1;
+            }
+            if j < chars.len() {
+                cuts.push(chars[j].0);
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    // A trailing (牵头部门:…) is its own sentence.
+    if line.ends_with([')', '）']) {
+        if let Some(open) = line.rfind(['(', '（']) {
+            let inner = &line[open + line[open..].chars().next().map_or(1, char::len_utf8)..];
+            if open > 0 && LEAD_MARKS.iter().any(|m| inner.starts_with(m)) && !cuts.contains(&open)
+            {
+                cuts.push(open);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for c in cuts {
+        if c > start {
+            out.push(&line[start..c]);
+            start = c;
+        }
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
+    }
+    out
+}
+
+fn opens_lead(line: &str, at: usize) -> bool {
+    let rest = &line[at..];
+    (rest.starts_with('(') || rest.starts_with('（'))
+        && LEAD_MARKS
+            .iter()
+            .any(|m| rest[rest.chars().next().map_or(1, char::len_utf8)..].starts_with(m))
+}
+
+/// One character folded for matching: full-width ASCII forms to ASCII, the ideographic
+/// space to a space, traditional characters to simplified ones (one to one; context-aware,
+/// by the `fast2s` table).
+pub fn fold(s: &str) -> Vec<char> {
+    let simplified = fast2s::convert(s);
+    let out: Vec<char> = simplified
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect();
+    debug_assert_eq!(out.len(), s.chars().count());
+    out
+}
+
+/// Whether `s` has any Chinese character.
+pub fn has_han(s: &str) -> bool {
+    s.chars().any(is_han)
+}
+
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lead_department_is_its_own_sentence() {
+        let s = split("第7项加强合作。(牵头部门:协调督办处)\n");
+        let t: Vec<&str> = s.sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(t, ["第7项加强合作。", "(牵头部门:协调督办处)"]);
+    }
+
+    #[test]
+    fn closing_quote_stays_with_its_sentence() {
+        let s = split("他说“好。”然后走了。\n");
+        let t: Vec<&str> = s.sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(t, ["他说“好。”", "然后走了。"]);
+    }
+
+    #[test]
+    fn broken_lines_are_joined() {
+        let s = split("石景山区与乌兹别克斯坦塔\n什干市奥尔马佐尔区签署友\n好关系意向书。门头沟区与\n德国签署备忘录。\n");
+        assert!(s.reflowed);
+        assert_eq!(s.sentences.len(), 2);
+        assert_eq!(
+            s.sentences[0].text,
+            "石景山区与乌兹别克斯坦塔什干市奥尔马佐尔区签署友好关系意向书。"
+        );
+    }
+
+    #[test]
+    fn folding_keeps_length() {
+        let f: String = fold("會見ＡＢＣ，簽署協議").into_iter().collect();
+        assert_eq!(f, "会见ABC,签署协议");
+    }
+}

@@ -1,0 +1,117 @@
+// The review page: sentences with their mentions and candidate facts; accept, reject or
+// correct each fact; accept a whole paragraph; write the accepted ones into data/.
+const $ = (s, el = document) => el.querySelector(s);
+const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+let state = null;
+
+function setStatus(text, cls = "") {
+  const el = $("#status");
+  el.textContent = text;
+  el.className = cls;
+}
+
+async function call(method, url, body) {
+  const r = await fetch(url, {
+    method,
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const j = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
+  if (!r.ok) throw new Error(j.error || `HTTP ${r.status}`);
+  return j;
+}
+
+function marked(p, mentions) {
+  const chars = [...p.text];
+  const ms = mentions.filter((m) => m.passage === p.id).sort((a, b) => a.start - b.start);
+  let out = "", at = 0;
+  for (const m of ms) {
+    if (m.start < at) continue;
+    out += esc(chars.slice(at, m.start).join(""));
+    const title = m.kind + ": " + m.id + (m.part_of.length ? " ⊂ " + m.part_of.join(" ⊂ ") : "");
+    out += `<mark class="${esc(m.kind)}" title="${esc(title)}">${esc(chars.slice(m.start, m.end).join(""))}</mark>`;
+    at = m.end;
+  }
+  return out + esc(chars.slice(at).join(""));
+}
+
+function factHtml(f) {
+  const x = f.fact, d = f.decision;
+  const cps = x.counterparts.map((c) => `${c.name_zh}${c.name_en ? " " + c.name_en : ""}${c.new ? " (new)" : ""}`).join("、");
+  const year = x.year ? `${x.year.value} (${x.year.basis})` : "—";
+  const count = x.count ? ` · ${x.count.value}${x.count.unit}${x.partial ? " (partial)" : ""}` : (x.partial ? " · partial" : "");
+  const kinds = state.kinds.map((k) => `<option ${k === (d.kind || x.kind) ? "selected" : ""}>${k}</option>`).join("");
+  return `<div class="fact ${esc(d.status)}" data-fact="${f.index}">
+    <div><span class="kind">${esc(d.kind || x.kind)}</span> · ${esc(x.home.name_zh)} ↔ ${esc(cps || "—")} · ${esc(year)}${esc(count)}
+      · <span class="quote">“${esc(x.quote)}”</span> <small>[${esc(x.rule)}; ${x.confidence}]</small></div>
+    <div class="row">
+      <button class="accept" type="button" data-act="accepted">接受 Accept</button>
+      <button class="reject" type="button" data-act="rejected">拒绝 Reject</button>
+      <label>kind <select class="kind-select">${kinds}</select></label>
+      <label>counterparts <input class="cps" placeholder="ids or 中文名, ; separated" value="${esc((d.counterparts || x.counterparts.map((c) => c.id)).join(";"))}"></label>
+      <label>year <input class="year" inputmode="numeric" value="${esc(d.year ?? (x.year ? x.year.value : ""))}"></label>
+      <span class="state">${esc(d.status)}</span>
+    </div></div>`;
+}
+
+function render() {
+  const h = state.header;
+  $("#meta").textContent = `${h.id} · ${h.title || "(no title)"} · ${h.date || "no date"} · home ${h.home} · ${state.facts.length} candidate facts → ${state.data}`;
+  const byPara = new Map();
+  for (const p of state.passages) {
+    if (!byPara.has(p.paragraph)) byPara.set(p.paragraph, []);
+    byPara.get(p.paragraph).push(p);
+  }
+  let html = "";
+  for (const [n, ps] of byPara) {
+    const facts = state.facts.filter((f) => ps.some((p) => p.id === f.fact.passage));
+    html += `<section class="para" data-paragraph="${n}"><div class="para-head"><span>¶ ${n}</span>${
+      facts.length ? `<button type="button" class="accept-para" data-paragraph="${n}">本段全部接受 Accept all in this paragraph</button>` : ""}</div>`;
+    for (const p of ps) {
+      html += `<div class="sentence" data-passage="${esc(p.id)}"><span class="sid">${esc(p.id)}</span>${marked(p, state.mentions)}</div>`;
+      for (const f of facts.filter((f) => f.fact.passage === p.id)) html += factHtml(f);
+    }
+    html += "</section>";
+  }
+  $("#report").innerHTML = html;
+}
+
+async function load() {
+  state = await call("GET", "/api/review");
+  render();
+}
+
+document.addEventListener("click", async (e) => {
+  const b = e.target.closest("button");
+  if (!b) return;
+  try {
+    if (b.dataset.act) {
+      const el = b.closest(".fact");
+      const i = el.dataset.fact;
+      const f = state.facts[i];
+      const body = { status: b.dataset.act };
+      const kind = $(".kind-select", el).value;
+      if (kind !== f.fact.kind) body.kind = kind;
+      const cps = $(".cps", el).value.split(/[;；,，、]/).map((s) => s.trim()).filter(Boolean);
+      if (cps.join(";") !== f.fact.counterparts.map((c) => c.id).join(";")) body.counterparts = cps;
+      const y = $(".year", el).value.trim();
+      if (y && (!f.fact.year || Number(y) !== f.fact.year.value)) body.year = Number(y);
+      state = await call("POST", `/api/facts/${i}`, body);
+      render();
+      setStatus(`fact ${i}: ${body.status}`, "ok");
+    } else if (b.classList.contains("accept-para")) {
+      state = await call("POST", `/api/paragraphs/${b.dataset.paragraph}/accept`);
+      render();
+      setStatus(`paragraph ${b.dataset.paragraph}: accepted`, "ok");
+    } else if (b.id === "commit") {
+      setStatus("writing into data/ and validating…");
+      const r = await call("POST", "/api/commit");
+      setStatus("written and validated: " + r.written.map((w) => `${w.file} +${w.rows}`).join(", "), "ok");
+    }
+  } catch (err) {
+    setStatus(String(err.message || err), "error");
+  }
+});
+
+load().catch((e) => setStatus(String(e.message || e), "error"));
