@@ -38,6 +38,11 @@ pub struct Param {
     #[serde(rename = "type")]
     pub kind: ParamType,
     pub description: String,
+    /// The value used when the caller gives none: `(default: place/beijing, …)` in the
+    /// description. The query must give the same default itself (`COALESCE(?home, …)`) so
+    /// that its text run as it is answers alike.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 /// One stored question.
@@ -105,10 +110,18 @@ impl StoredQuery {
                             )))
                         }
                     };
+                    let description = parts.next().unwrap_or("").to_string();
+                    let default = description.split_once("(default: ").map(|(_, rest)| {
+                        rest.split([',', ')', ' ', ';'])
+                            .next()
+                            .unwrap_or_default()
+                            .to_string()
+                    });
                     q.params.push(Param {
                         name: pname.to_string(),
                         kind,
-                        description: parts.next().unwrap_or("").to_string(),
+                        description,
+                        default: default.filter(|d| !d.is_empty()),
                     });
                 }
                 _ => {}
@@ -133,7 +146,14 @@ impl StoredQuery {
     /// Turns `(name, value)` pairs into typed bindings; rejects unknown names and bad values.
     pub fn bind(&self, values: &[(String, String)]) -> Result<Vec<(Variable, Term)>> {
         let mut out = Vec::new();
-        for (name, value) in values {
+        // Parameters not given take their default.
+        let defaults: Vec<(String, String)> = self
+            .params
+            .iter()
+            .filter(|p| !values.iter().any(|(n, _)| n == &p.name))
+            .filter_map(|p| p.default.clone().map(|d| (p.name.clone(), d)))
+            .collect();
+        for (name, value) in values.iter().chain(&defaults) {
             let Some(p) = self.params.iter().find(|p| &p.name == name) else {
                 let known: Vec<_> = self.params.iter().map(|p| p.name.as_str()).collect();
                 return Err(Error::Usage(format!(

@@ -49,7 +49,12 @@ fn every_gallery_query_matches_its_expected_results() {
     let bless = std::env::var_os("AMITY_BLESS").is_some();
     let mut failures = Vec::new();
     for q in &queries {
-        let got = run(&store, q, &QueryOptions::default());
+        // As /queries and `amity query` answer: parameters at their defaults.
+        let opts = QueryOptions {
+            bindings: q.bind(&[]).unwrap(),
+            ..QueryOptions::default()
+        };
+        let got = run(&store, q, &opts);
         let path = queries_dir()
             .join("expected")
             .join(format!("{}.tsv", q.name));
@@ -126,4 +131,51 @@ fn parameters_bind_typed_terms_and_restrict_rows() {
     // Unknown parameters are named.
     let err = q.bind(&[("nope".into(), "1".into())]).unwrap_err();
     assert!(err.to_string().contains("party"), "{err}");
+}
+
+/// "Us" is a parameter: `partners-since` for Shijiazhuang answers from its imported table, and
+/// for Beijing (the default) from the report, with none of the other city's partners.
+#[test]
+fn partners_since_takes_a_home_city() {
+    let store = common::real_store().store();
+    let queries = gallery::load(&queries_dir()).unwrap();
+    let q = queries.iter().find(|q| q.name == "partners-since").unwrap();
+    let opts = QueryOptions {
+        bindings: q
+            .bind(&[("home".into(), "place/shijiazhuang".into())])
+            .unwrap(),
+        ..QueryOptions::default()
+    };
+    let sjz = run(&store, q, &opts);
+    let rows: Vec<&str> = sjz.lines().skip(1).collect();
+    assert_eq!(rows.len(), 9, "{sjz}");
+    assert!(
+        sjz.contains("place/nagano>") && sjz.contains("\t1981\t"),
+        "{sjz}"
+    );
+    assert!(
+        sjz.contains("place/saskatoon>") && sjz.contains("\t1985\t"),
+        "{sjz}"
+    );
+    assert!(
+        !sjz.contains("place/hanoi>"),
+        "Beijing's partners are not Shijiazhuang's: {sjz}"
+    );
+    let bj = run(
+        &store,
+        q,
+        &QueryOptions {
+            bindings: q.bind(&[]).unwrap(),
+            ..QueryOptions::default()
+        },
+    );
+    assert!(
+        bj.contains("place/hanoi>") && !bj.contains("place/saskatoon>"),
+        "{bj}"
+    );
+    // Nagano is one node with two provenances: Beijing's report and Shijiazhuang's table.
+    assert!(
+        bj.contains("place/nagano>") || !bj.contains("nagano"),
+        "{bj}"
+    );
 }

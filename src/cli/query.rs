@@ -110,6 +110,9 @@ pub fn run(args: Args) -> Result<()> {
             })
             .collect::<Result<Vec<_>>>()?;
         opts.bindings = stored.bind(&pairs)?;
+    } else if let Some(stored) = &stored {
+        // A gallery query's parameters at their defaults (`home`: the seed's city).
+        opts.bindings = stored.bind(&[])?;
     }
     let bounds = Bounds {
         timeout: args.eval.timeout(),

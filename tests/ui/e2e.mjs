@@ -86,12 +86,23 @@ await step('query page: gallery query with a known row', async () => {
   check(/\d+ rows in \d+ ms/.test(status), `row count and time shown: ${status}`);
   check(page.url().includes('name=partners-since') && page.url().includes('run=1'), `permalink in the URL: ${page.url()}`);
   await shot('query');
-  for (const [format, expect] of [['csv', /^partner,/], ['tsv', /^\?partner\t/], ['json', /"bindings"/]]) {
+  for (const [format, expect] of [['csv', /^home,partner,/], ['tsv', /^\?home\t\?partner\t/], ['json', /"bindings"/]]) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-format="${format}"]`)]);
     const text = readFileSync(await download.path(), 'utf8');
     check(expect.test(text) && text.includes('Hanoi'), `${format} download: ${text.slice(0, 80)}`);
     check(download.suggestedFilename() === `partners-since.${format}`, `file name ${download.suggestedFilename()}`);
   }
+});
+
+await step('query page: the home city is a choice', async () => {
+  await page.goto(`${base}/query?name=partners-since&run=1`);
+  await ready('query');
+  await page.locator('#results-table tbody tr', { hasText: 'Hanoi' }).first().waitFor();
+  await page.waitForSelector('#home-select option[value$="/place/shijiazhuang"]', { state: 'attached' });
+  await page.selectOption('#home-select', { value: 'https://w3id.org/amity/id/place/shijiazhuang' });
+  await page.locator('#results-table tbody tr', { hasText: 'Saskatoon' }).first().waitFor();
+  check(await page.locator('#results-table tbody tr', { hasText: 'Hanoi' }).count() === 0, "Beijing's partners gone for Shijiazhuang");
+  check(await page.locator('#home-select').count() === 1, 'the choice stays on the page');
 });
 
 await step('query page: permalink reproduces the view', async () => {

@@ -67,14 +67,57 @@ export async function render(root, ctx) {
     if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') { ev.preventDefault(); run(); }
   });
 
+  // The home cities a `home` parameter can take: Chinese cities on the home side of a tie or
+  // an agreement (from the reports and the imported tables).
+  let homes = null;
+  async function homeChoices() {
+    if (homes) return homes;
+    const r = await sparql(`PREFIX am: <https://w3id.org/amity/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?city ?zh ?en WHERE {
+  ?city a am:City ; am:country <https://w3id.org/amity/id/place/china> ; rdfs:label ?zh .
+  FILTER(lang(?zh) = "zh")
+  OPTIONAL { ?city rdfs:label ?en FILTER(lang(?en) = "en") }
+  ?side am:partOf* ?city . ?link am:party ?side .
+} ORDER BY ?en`);
+    homes = r.json.results.bindings.map((b) => ({ iri: b.city.value, zh: b.zh.value, en: b.en?.value || b.zh.value }));
+    return homes;
+  }
+
+  /** Whether `text` is stored query `q`, whatever home it was given. */
+  function sameQuestion(q, text) {
+    return q.text === text || withHome(q.text, 'x') === withHome(text, 'x');
+  }
+
+  /** The query with its home default (COALESCE(?home, …)) set to `iri`. */
+  function withHome(text, iri) {
+    return text.replace(/COALESCE\(\?home,\s*(<[^>]*>|[\w-]*:[\w-]*)\)/g, `COALESCE(?home, <${iri}>)`);
+  }
+
   function showQuestion() {
     const q = selected && byName.get(selected);
     question.replaceChildren();
-    if (q && q.text === textarea.value) {
+    const home = q && (q.params || []).find((p) => p.name === 'home');
+    if (q && sameQuestion(q, textarea.value)) {
       question.append(
         h('h2', {}, lang() === 'zh' ? q.title_zh || q.title : q.title),
         h('p', {}, lang() === 'zh' ? q.question_zh || q.question : q.question),
         q.row ? h('p', { class: 'muted' }, `${t('query.row')}: ${q.row}`) : null);
+      if (home) {
+        const select = h('select', { id: 'home-select', 'aria-label': t('query.home') });
+        const current = (textarea.value.match(/COALESCE\(\?home,\s*<([^>]*)>/) || [])[1] || 'https://w3id.org/amity/id/place/beijing';
+        homeChoices().then((list) => {
+          for (const c of list) {
+            select.append(h('option', { value: c.iri, selected: c.iri === current }, lang() === 'zh' ? c.zh : c.en));
+          }
+        }).catch(() => {});
+        select.addEventListener('change', () => {
+          textarea.value = withHome(textarea.value, select.value);
+          paint();
+          run();
+        });
+        question.append(h('p', {}, h('label', {}, t('query.home') + ' ', select)));
+      }
     }
   }
 
@@ -125,8 +168,10 @@ export async function render(root, ctx) {
 
   async function run() {
     const text = textarea.value;
-    const fromGallery = selected && byName.get(selected)?.text === text;
-    if (!fromGallery) selected = null;
+    const fromGallery = selected && byName.has(selected) && sameQuestion(byName.get(selected), text)
+      && byName.get(selected).text === text;
+    const sameStored = selected && byName.has(selected) && sameQuestion(byName.get(selected), text);
+    if (!sameStored) selected = null;
     setParams({ name: fromGallery ? selected : null, q: fromGallery ? null : text, run: '1' });
     permalink.href = location.href;
     showQuestion();
