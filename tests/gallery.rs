@@ -179,3 +179,34 @@ fn partners_since_takes_a_home_city() {
         "{bj}"
     );
 }
+
+/// Dormant ties: no recorded event or agreement with the partner on the tie's home side in the
+/// last N years. Beijing's ties were active in 2024; Shijiazhuang's table ties have no activity
+/// on record — Beijing's 2024 exchange with Nagano does not count for Shijiazhuang–Nagano.
+#[test]
+fn dormant_ties_take_their_years_and_look_at_the_home_side() {
+    let store = common::real_store().store();
+    let queries = gallery::load(&queries_dir()).unwrap();
+    let q = queries.iter().find(|q| q.name == "dormant-ties").unwrap();
+    let with = |years: &str| {
+        let opts = QueryOptions {
+            bindings: q.bind(&[("years".into(), years.into())]).unwrap(),
+            ..QueryOptions::default()
+        };
+        run(&store, q, &opts)
+    };
+    let five = with("5");
+    assert!(five.contains("tie-shijiazhuang-nagano>"), "{five}");
+    assert!(!five.contains("tie-beijing-hanoi>"), "{five}");
+    assert_eq!(
+        five.lines().count() - 1,
+        9,
+        "Shijiazhuang's nine ties: {five}"
+    );
+    // No window at all: every tie with a foreign partner is dormant, the report's too.
+    let zero = with("0");
+    assert!(
+        zero.contains("tie-beijing-hanoi>") && zero.contains("\t2024\t2024"),
+        "{zero}"
+    );
+}
