@@ -210,3 +210,49 @@ fn dormant_ties_take_their_years_and_look_at_the_home_side() {
         "{zero}"
     );
 }
+
+/// Ties per home city and partner country: districts roll up to their city, and a table's ties
+/// are attested by the date its source names, a report's by the report's date.
+#[test]
+fn ties_per_home_and_country_give_their_evidence() {
+    let store = common::real_store().store();
+    let queries = gallery::load(&queries_dir()).unwrap();
+    let q = queries
+        .iter()
+        .find(|q| q.name == "ties-per-home-and-country")
+        .unwrap();
+    let all = run(&store, q, &QueryOptions::default());
+    let row = |home: &str, country: &str| -> Vec<String> {
+        all.lines()
+            .find(|l| {
+                l.contains(&format!("place/{home}>")) && l.contains(&format!("place/{country}>"))
+            })
+            .unwrap_or_else(|| panic!("a row {home} × {country}:\n{all}"))
+            .split('\t')
+            .map(str::to_string)
+            .collect()
+    };
+    // ties, earliest start, latest start, first evidence, latest evidence
+    assert_eq!(
+        &row("beijing", "germany")[4..9],
+        ["1", "2024", "2024", "2024", "2024"],
+        "Mentougou–Bottrop counts for Beijing"
+    );
+    assert_eq!(
+        &row("beijing", "vietnam")[4..9],
+        ["1", "1994", "1994", "2024", "2024"]
+    );
+    assert_eq!(
+        &row("shijiazhuang", "japan")[4..9],
+        ["1", "1981", "1981", "2009", "2009"]
+    );
+    let opts = QueryOptions {
+        bindings: q
+            .bind(&[("home".into(), "place/shijiazhuang".into())])
+            .unwrap(),
+        ..QueryOptions::default()
+    };
+    let sjz = run(&store, q, &opts);
+    assert_eq!(sjz.lines().count() - 1, 9, "nine partner countries: {sjz}");
+    assert!(!sjz.contains("place/beijing>"), "{sjz}");
+}
