@@ -238,8 +238,6 @@ impl Gazetteer {
     fn inside_word(&self, chars: &[char], s: usize, e: usize) -> bool {
         (e < chars.len() && self.common_word(&chars[s..e + 1]))
             || (s > 0 && self.common_word(&chars[s - 1..e]))
-            // A word across its first character: 首都 in 首都城市 is not 都城 (Miyakonojō).
-            || (s > 0 && e - s > 2 && self.common_word(&chars[s - 1..s + 1]))
     }
 
     /// Whether `w` is a word of jieba's dictionary that is not tagged as a place name.
