@@ -182,6 +182,13 @@ impl Gazetteer {
         })
     }
 
+    /// `i` and the entries above it, the topmost first (continent, country, …, `i`).
+    pub fn chain_down(&self, i: usize) -> Vec<usize> {
+        let mut chain: Vec<usize> = std::iter::once(i).chain(self.ancestors(i)).collect();
+        chain.reverse();
+        chain
+    }
+
     /// Whether `outer` is `i` or above it.
     pub fn within(&self, i: usize, outer: usize) -> bool {
         i == outer

@@ -377,9 +377,7 @@ pub fn import_ties(
 
 /// The id of gazetteer entry `i`, adding it (and the parents `data/` lacks) to `places`.
 fn p_id(gaz: &Gazetteer, i: usize, places: &mut Vec<NewPlace>, ds: &Dataset) -> String {
-    let mut chain: Vec<usize> = std::iter::once(i).chain(gaz.ancestors(i)).collect();
-    chain.reverse();
-    for c in chain {
+    for c in gaz.chain_down(i) {
         let e = gaz.entry(c);
         if e.in_data
             || ds.places.iter().any(|p| p.id == e.id)
@@ -387,21 +385,7 @@ fn p_id(gaz: &Gazetteer, i: usize, places: &mut Vec<NewPlace>, ds: &Dataset) -> 
         {
             continue;
         }
-        places.push(NewPlace {
-            id: e.id.clone(),
-            name_zh: e.name_zh.clone(),
-            name_en: e.name_en.clone(),
-            level: e.level,
-            parent: e.parent.map(|p| gaz.entry(p).id.clone()),
-            lat: e.lat,
-            lon: e.lon,
-            source: Some(e.source.clone()),
-            wikidata: e.wikidata.clone(),
-            passage: None,
-            quote: None,
-            unknown: false,
-            note: None,
-        });
+        places.push(NewPlace::from_entry(gaz, c));
     }
     gaz.entry(i).id.clone()
 }

@@ -153,6 +153,28 @@ pub struct NewPlace {
     pub note: Option<String>,
 }
 
+impl NewPlace {
+    /// Gazetteer entry `i` as a place row, without provenance (the caller adds a mention).
+    pub fn from_entry(gaz: &Gazetteer, i: usize) -> NewPlace {
+        let e = gaz.entry(i);
+        NewPlace {
+            id: e.id.clone(),
+            name_zh: e.name_zh.clone(),
+            name_en: e.name_en.clone(),
+            level: e.level,
+            parent: e.parent.map(|p| gaz.entry(p).id.clone()),
+            lat: e.lat,
+            lon: e.lon,
+            source: Some(e.source.clone()),
+            wikidata: e.wikidata.clone(),
+            passage: None,
+            quote: None,
+            unknown: false,
+            note: None,
+        }
+    }
+}
+
 /// The report's header, as far as the text gives it.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Header {
@@ -1089,9 +1111,7 @@ impl<'a> Extractor<'a> {
             need.extend(f.counterparts.iter().map(|c| c.id.clone()));
         }
         let add_entry = |i: usize, out: &mut Vec<NewPlace>, seen: &mut HashMap<String, ()>| {
-            let mut chain: Vec<usize> = std::iter::once(i).chain(self.gaz.ancestors(i)).collect();
-            chain.reverse();
-            for c in chain {
+            for c in self.gaz.chain_down(i) {
                 let e = self.gaz.entry(c);
                 if e.in_data || seen.contains_key(&e.id) {
                     continue;
@@ -1099,19 +1119,9 @@ impl<'a> Extractor<'a> {
                 seen.insert(e.id.clone(), ());
                 let m = first_mention.get(e.id.as_str());
                 out.push(NewPlace {
-                    id: e.id.clone(),
-                    name_zh: e.name_zh.clone(),
-                    name_en: e.name_en.clone(),
-                    level: e.level,
-                    parent: e.parent.map(|p| self.gaz.entry(p).id.clone()),
-                    lat: e.lat,
-                    lon: e.lon,
-                    source: Some(e.source.clone()),
-                    wikidata: e.wikidata.clone(),
                     passage: m.map(|m| m.passage.clone()),
                     quote: m.map(|m| m.text.clone()),
-                    unknown: false,
-                    note: None,
+                    ..NewPlace::from_entry(self.gaz, c)
                 });
             }
         };

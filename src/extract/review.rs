@@ -280,29 +280,12 @@ impl Review {
                 continue;
             }
             if let Some(i) = self.gaz.by_id(id) {
-                let mut chain: Vec<usize> =
-                    std::iter::once(i).chain(self.gaz.ancestors(i)).collect();
-                chain.reverse();
-                for c in chain {
+                for c in self.gaz.chain_down(i) {
                     let e = self.gaz.entry(c);
                     if e.in_data || places.iter().any(|p| p.id == e.id) {
                         continue;
                     }
-                    places.push(super::NewPlace {
-                        id: e.id.clone(),
-                        name_zh: e.name_zh.clone(),
-                        name_en: e.name_en.clone(),
-                        level: e.level,
-                        parent: e.parent.map(|p| self.gaz.entry(p).id.clone()),
-                        lat: e.lat,
-                        lon: e.lon,
-                        source: Some(e.source.clone()),
-                        wikidata: e.wikidata.clone(),
-                        passage: None,
-                        quote: None,
-                        unknown: false,
-                        note: None,
-                    });
+                    places.push(super::NewPlace::from_entry(&self.gaz, c));
                 }
             }
         }

@@ -333,22 +333,7 @@ pub fn to_rows(x: &Extraction, ds: &Dataset) -> Rows {
                         ),
                         _ => Default::default(),
                     };
-                    rows.push(
-                        "ties.csv",
-                        row(&[
-                            ("id", tid),
-                            ("place_a", f.home.id.clone()),
-                            ("place_b", c.clone()),
-                            ("kind", tk.into()),
-                            ("start_year", sy),
-                            ("start_date", String::new()),
-                            ("start_basis", sb),
-                            ("basis_note", note),
-                            ("evidence", id.clone()),
-                            ("passage", f.passage.clone()),
-                            ("quote", f.quote.clone()),
-                        ]),
-                    );
+                    rows.push("ties.csv", tie_row(tid, f, c, tk, (sy, sb, note), &id));
                 }
             }
             continue;
@@ -476,26 +461,36 @@ pub fn to_rows(x: &Extraction, ds: &Dataset) -> Rows {
                 } else {
                     "twinning"
                 };
-                rows.push(
-                    "ties.csv",
-                    row(&[
-                        ("id", tid),
-                        ("place_a", f.home.id.clone()),
-                        ("place_b", c.clone()),
-                        ("kind", kind.into()),
-                        ("start_year", sy),
-                        ("start_date", String::new()),
-                        ("start_basis", sb),
-                        ("basis_note", note),
-                        ("evidence", id.clone()),
-                        ("passage", f.passage.clone()),
-                        ("quote", f.quote.clone()),
-                    ]),
-                );
+                rows.push("ties.csv", tie_row(tid, f, c, kind, (sy, sb, note), &id));
             }
         }
     }
     rows
+}
+
+/// A `ties.csv` row for a fact's tie between its home and `partner`, evidenced by the event
+/// or agreement `evidence`; `start` is (start_year, start_basis, basis_note).
+fn tie_row(
+    id: String,
+    f: &Fact,
+    partner: &str,
+    kind: &str,
+    (start_year, start_basis, basis_note): (String, String, String),
+    evidence: &str,
+) -> Row {
+    row(&[
+        ("id", id),
+        ("place_a", f.home.id.clone()),
+        ("place_b", partner.to_string()),
+        ("kind", kind.to_string()),
+        ("start_year", start_year),
+        ("start_date", String::new()),
+        ("start_basis", start_basis),
+        ("basis_note", basis_note),
+        ("evidence", evidence.to_string()),
+        ("passage", f.passage.clone()),
+        ("quote", f.quote.clone()),
+    ])
 }
 
 pub(crate) fn place_row(np: &NewPlace) -> Row {
