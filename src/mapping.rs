@@ -284,13 +284,26 @@ impl<'a, 's> Mapper<'a, 's> {
         self.iri(&s, rdf::TYPE, am::REPORT);
         self.labels(&s, &r.title_zh, &r.title_en);
         self.zh(&s, dcterms::TITLE, &r.title_zh);
-        self.typed(&s, dcterms::DATE, &r.date, xsd::DATE);
+        if let Some(d) = &r.date {
+            self.typed(&s, dcterms::DATE, d, xsd::DATE);
+        }
         self.typed(&s, am::PERIOD_START, &r.period_start, xsd::DATE);
         self.typed(&s, am::PERIOD_END, &r.period_end, xsd::DATE);
         self.iri(&s, dcterms::PUBLISHER, &ref_iri(&r.publisher));
         self.iri(&s, prov::WAS_ATTRIBUTED_TO, &ref_iri(&r.publisher));
         self.zh(&s, am::SOURCE_NAME, &r.source_zh);
-        self.zh(&s, am::TEXT, &r.text);
+        if let Some(t) = &r.text {
+            self.zh(&s, am::TEXT, t);
+        }
+        if let Some(u) = &r.source_url {
+            self.iri(&s, dcterms::SOURCE, NamedNodeRef::new_unchecked(u));
+        }
+        if let Some(c) = &r.completeness {
+            self.concept(&s, am::COMPLETENESS, schemes::COMPLETENESS, c);
+        }
+        if let Some(n) = &r.note {
+            self.en(&s, am::NOTE, n);
+        }
     }
 
     fn passage(&mut self, p: &Passage) {
@@ -310,8 +323,10 @@ impl<'a, 's> Mapper<'a, 's> {
         self.zh(&s, am::TEXT, &p.text);
         self.int(&s, am::PARAGRAPH, p.paragraph);
         self.int(&s, am::SENTENCE, p.sentence);
-        self.int(&s, am::CHAR_START, p.char_start as i64);
-        self.int(&s, am::CHAR_END, p.char_end as i64);
+        if let (Some(a), Some(b)) = (p.char_start, p.char_end) {
+            self.int(&s, am::CHAR_START, a as i64);
+            self.int(&s, am::CHAR_END, b as i64);
+        }
         self.iri(&s, dcterms::IS_PART_OF, &ref_iri(&p.report));
     }
 

@@ -95,10 +95,18 @@ pub struct Report {
     pub title_en: String,
     pub publisher: Ref,
     pub source_zh: String,
-    pub date: String,
+    /// Publication date; `None` when the published page does not state one (the period does).
+    pub date: Option<String>,
     pub period_start: String,
     pub period_end: String,
-    pub text: String,
+    /// The full text, for a report the project keeps whole (the seed); `None` for a report
+    /// kept as facts and short spans only (its text stays with its publisher, at `source_url`).
+    pub text: Option<String>,
+    /// The published page the report was taken from.
+    pub source_url: Option<String>,
+    /// `complete` or `excerpt` (schemes::COMPLETENESS).
+    pub completeness: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -108,9 +116,10 @@ pub struct Passage {
     pub paragraph: i64,
     pub sentence: i64,
     pub text: String,
-    /// Offsets of `text` in the report text, in characters (Unicode scalar values).
-    pub char_start: usize,
-    pub char_end: usize,
+    /// Offsets of `text` in the report text, in characters (Unicode scalar values); `None`
+    /// when the report keeps no full text (the passage is then the short span itself).
+    pub char_start: Option<usize>,
+    pub char_end: Option<usize>,
 }
 
 #[derive(Clone, Debug)]

@@ -53,6 +53,7 @@ static ASSETS: &[Asset] = assets! {
     "pages/timeline.js" => "text/javascript; charset=utf-8",
     "pages/resource.js" => "text/javascript; charset=utf-8",
     "pages/report.js" => "text/javascript; charset=utf-8",
+    "pages/reports.js" => "text/javascript; charset=utf-8",
     "pages/search.js" => "text/javascript; charset=utf-8",
     "review.html" => "text/html; charset=utf-8",
     "review.js" => "text/javascript; charset=utf-8",

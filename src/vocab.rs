@@ -88,6 +88,7 @@ pub mod am {
         PERIOD_START = "periodStart";
         PERIOD_END = "periodEnd";
         DATE_BASIS = "dateBasis";
+        COMPLETENESS = "completeness";
         NOTE = "note";
         TASK_NUMBER = "taskNumber";
         TASK_TEXT = "taskText";
@@ -350,6 +351,7 @@ pub mod schemes {
         ],
     );
     pub const DATE_BASIS: Scheme = ("date-basis", &["stated", "derived"]);
+    pub const COMPLETENESS: Scheme = ("completeness", &["complete", "excerpt"]);
     pub const ADMIN_TYPE: Scheme = (
         "admin-type",
         &[
@@ -405,6 +407,7 @@ pub mod schemes {
         SIGNING_LEVEL,
         STATUS,
         DATE_BASIS,
+        COMPLETENESS,
         ADMIN_TYPE,
         ORGANISATION_KIND,
         DOCUMENT_KIND,

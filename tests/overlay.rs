@@ -160,9 +160,11 @@ fn extra_rows_load_with_the_data_folder_and_refer_to_its_rows() {
         .unwrap();
     assert_eq!(
         passage.char_start,
-        REPORT_TEXT[..REPORT_TEXT.find(SENTENCE).unwrap()]
-            .chars()
-            .count()
+        Some(
+            REPORT_TEXT[..REPORT_TEXT.find(SENTENCE).unwrap()]
+                .chars()
+                .count()
+        )
     );
 
     let (store, summary) =

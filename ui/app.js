@@ -11,6 +11,7 @@ const ROUTES = [
   [/^\/map$/, 'map'],
   [/^\/timeline$/, 'timeline'],
   [/^\/search$/, 'search'],
+  [/^\/reports$/, 'reports'],
   [/^\/report\/([\w.-]+)$/, 'report'],
   [/^\/id\/([\w.-]+)\/([\w.-]+)$/, 'resource'],
   [/^\/wd\/(Q\d+)$/, 'resource'],
@@ -75,7 +76,7 @@ function chrome() {
   for (const a of document.querySelectorAll('#nav a, a.brand')) {
     const base = a.getAttribute('href').split('?')[0];
     a.setAttribute('href', withLang(base));
-    const here = location.pathname === base || (base.startsWith('/report/') && location.pathname.startsWith('/report/'));
+    const here = location.pathname === base || (base === '/reports' && location.pathname.startsWith('/report/'));
     if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
 }

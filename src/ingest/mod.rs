@@ -20,6 +20,7 @@ mod read;
 mod row;
 mod tables;
 pub mod wikidata;
+pub use tables::passages::MAX_SPAN_CHARS;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -134,7 +135,7 @@ pub fn load_dirs_with_progress(
             }
         });
     }
-    let report_texts: HashMap<String, String> = ds
+    let report_texts: HashMap<String, Option<String>> = ds
         .reports
         .iter()
         .map(|r| (r.id.clone(), r.text.clone()))

@@ -422,6 +422,7 @@ pub fn app(state: AppState) -> Router {
         .route("/network", get(ui::shell))
         .route("/map", get(ui::shell))
         .route("/timeline", get(ui::shell))
+        .route("/reports", get(ui::shell))
         .route("/report/{id}", get(ui::shell))
         .route("/search", get(ui::shell))
         .route("/wd/{qid}", get(ui::shell))

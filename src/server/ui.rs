@@ -1,5 +1,5 @@
 //! The browser UI's routes ([`crate::ui`] supplies the assets and the page data):
-//! - `/`, `/query`, `/network`, `/map`, `/timeline`, `/report/{id}`, `/search`, `/wd/{qid}`:
+//! - `/`, `/query`, `/network`, `/map`, `/timeline`, `/reports`, `/report/{id}`, `/search`, `/wd/{qid}`:
 //!   the app shell; the page's own router (`ui/app.js`) draws the page, fetching data by SPARQL
 //!   from `/sparql` and from the JSON routes.
 //! - `/ui/{file}`: the embedded assets, with their content type, an `ETag` and

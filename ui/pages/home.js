@@ -15,7 +15,7 @@ export async function render(root) {
       card('/network', 'home.network', t('nav.network')),
       card('/map', 'home.map', t('nav.map')),
       card('/timeline', 'home.timeline', t('nav.timeline')),
-      card('/report/bjfao-2024h1', 'home.report', t('nav.report'))),
+      card('/reports', 'home.report', t('nav.report'))),
     h('p', {}, link('/id/place/beijing', t('home.beijing'))),
     h('h2', {}, t('home.stats')),
     stats,

@@ -1,5 +1,5 @@
-// `/timeline`: events and agreements on a time axis, grouped by task or by partner country.
-// URL: ?group=task|country.
+// `/timeline`: events and agreements on a time axis, grouped by report, home city (where the
+// report's publisher is based), task or partner country. URL: ?group=report|home|task|country.
 import { h, link, setParams } from '../app.js';
 import { t, lang } from '../i18n.js';
 import { select, loadLabels, label, localPath } from '../sparql.js';
@@ -7,8 +7,9 @@ import { select, loadLabels, label, localPath } from '../sparql.js';
 const AM = 'https://w3id.org/amity/ns#';
 
 export async function render(root, ctx) {
-  let group = ctx.query.get('group') === 'country' ? 'country' : 'task';
-  const rows = await select(`SELECT ?f ?type ?date ?ps ?pe ?basis ?task ?num ?country WHERE {
+  const GROUPS = ['report', 'home', 'task', 'country'];
+  let group = GROUPS.includes(ctx.query.get('group')) ? ctx.query.get('group') : 'report';
+  const rows = await select(`SELECT ?f ?type ?date ?ps ?pe ?basis ?task ?num ?country ?report ?rdate ?home WHERE {
       VALUES ?type { am:Event am:Agreement }
       ?f a ?type .
       OPTIONAL { ?f dcterms:date ?date }
@@ -18,24 +19,27 @@ export async function render(root, ctx) {
       OPTIONAL { ?f am:task ?task . OPTIONAL { ?task am:taskNumber ?num } }
       OPTIONAL { ?f am:heldIn|am:counterpart|am:party|am:participant ?pl .
                  ?pl am:country ?country FILTER(?country != <https://w3id.org/amity/id/place/china>) }
+      OPTIONAL { ?f prov:wasDerivedFrom/dcterms:isPartOf ?report . ?report am:periodEnd ?rdate
+                 OPTIONAL { ?report dcterms:publisher/am:basedIn ?home } }
     }`);
   const facts = new Map();
   for (const r of rows) {
-    if (!facts.has(r.f)) facts.set(r.f, { iri: r.f, type: r.type, start: r.date || r.ps, end: r.date || r.pe || r.ps, derived: (r.basis || '').endsWith('derived'), task: r.task, num: Number(r.num || 999), countries: new Set() });
+    if (!facts.has(r.f)) facts.set(r.f, { iri: r.f, type: r.type, start: r.date || r.ps, end: r.date || r.pe || r.ps, derived: (r.basis || '').endsWith('derived'), task: r.task, num: Number(r.num || 999), countries: new Set(), report: r.report, rdate: r.rdate || '', home: r.home });
     if (r.country) facts.get(r.f).countries.add(r.country);
   }
   const list = [...facts.values()].filter((f) => f.start);
-  await loadLabels([...list.map((f) => f.iri), ...list.map((f) => f.task).filter(Boolean), ...list.flatMap((f) => [...f.countries])]);
+  await loadLabels([...list.map((f) => f.iri), ...list.flatMap((f) => [f.task, f.report, f.home]).filter(Boolean), ...list.flatMap((f) => [...f.countries])]);
   const min = list.reduce((m, f) => (f.start < m ? f.start : m), '9999');
   const max = list.reduce((m, f) => (f.end > m ? f.end : m), '0000');
   const t0 = Date.parse(min.slice(0, 7) + '-01'), t1 = Date.parse(max) + 86400000;
   const pct = (d) => ((Date.parse(d) - t0) / (t1 - t0)) * 100;
   const months = [];
-  for (let d = new Date(t0); d.getTime() < t1; d.setUTCMonth(d.getUTCMonth() + 1)) months.push(d.toISOString().slice(0, 10));
+  // Month ticks for up to two years, then one tick a year (labelled by year).
+  const long = t1 - t0 > 2 * 366 * 86400000;
+  for (let d = new Date(t0); d.getTime() < t1; d.setUTCMonth(d.getUTCMonth() + (long ? 12 - d.getUTCMonth() : 1))) months.push(d.toISOString().slice(0, 10));
 
   const choice = h('select', { id: 'tl-group', 'aria-label': t('tl.group') },
-    h('option', { value: 'task', selected: group === 'task' }, t('tl.task')),
-    h('option', { value: 'country', selected: group === 'country' }, t('tl.country')));
+    ...GROUPS.map((g) => h('option', { value: g, selected: group === g }, t(`tl.${g}`))));
   const out = h('div', { id: 'timeline' });
   choice.addEventListener('change', () => { group = choice.value; setParams({ group }); draw(); });
   root.append(
@@ -53,7 +57,9 @@ export async function render(root, ctx) {
       groups.get(key).items.push(f);
     };
     for (const f of list) {
-      if (group === 'task') add(f.task || '', f.task ? label(f.task) : t('tl.notask'), f.num, f);
+      if (group === 'report') add(f.report || '', f.report ? label(f.report) : t('tl.noreport'), -Date.parse(f.rdate || '0000'), f);
+      else if (group === 'home') add(f.home || '', f.home ? label(f.home) : t('tl.nohome'), 0, f);
+      else if (group === 'task') add(f.task || '', f.task ? label(f.task) : t('tl.notask'), f.num, f);
       else if (!f.countries.size) add('', t('tl.nocountry'), Infinity, f);
       else for (const c of f.countries) add(c, label(c), 0, f);
     }
@@ -62,7 +68,7 @@ export async function render(root, ctx) {
     for (const g of sorted) {
       g.items.sort((a, b) => a.start.localeCompare(b.start) || label(a.iri).localeCompare(label(b.iri)));
       const section = h('section', { class: 'tl-group' }, h('h2', {}, `${g.name} (${g.items.length})`),
-        h('div', { class: 'tl-axis', 'aria-hidden': 'true' }, months.map((m) => h('span', { style: `left:${pct(m)}%` }, m.slice(0, 7)))));
+        h('div', { class: 'tl-axis', 'aria-hidden': 'true' }, months.map((m) => h('span', { style: `left:${pct(m)}%` }, long ? m.slice(0, 4) : m.slice(0, 7)))));
       for (const f of g.items) {
         const kind = f.type === AM + 'Agreement' ? 'agreement' : 'event';
         const when = f.start === f.end ? f.start : `${f.start} – ${f.end}`;

@@ -6,7 +6,7 @@ mod departments;
 mod documents;
 mod events;
 mod organisations;
-mod passages;
+pub(super) mod passages;
 mod persons;
 mod places;
 mod projects;
