@@ -199,9 +199,24 @@ fn dormant_ties_take_their_years_and_look_at_the_home_side() {
     assert!(five.contains("tie-shijiazhuang-nagano>"), "{five}");
     assert!(!five.contains("tie-beijing-hanoi>"), "{five}");
     assert_eq!(
-        five.lines().count() - 1,
+        five.lines()
+            .filter(|l| l.contains("tie-shijiazhuang-"))
+            .count(),
         9,
         "Shijiazhuang's nine ties: {five}"
+    );
+    // Guangzhou's 38 table ties have no activity on record either. Changzhou's ties were
+    // active in 2014 (letters, agreements): dormant over five years before 2024, not over 12.
+    assert!(five.contains("tie-changzhou-la-serena>"), "{five}");
+    let twelve = with("12");
+    assert!(!twelve.contains("tie-changzhou-la-serena>"), "{twelve}");
+    assert!(twelve.contains("tie-shijiazhuang-nagano>"), "{twelve}");
+    assert_eq!(
+        five.lines()
+            .filter(|l| l.contains("tie-guangzhou-"))
+            .count(),
+        38,
+        "{five}"
     );
     // No window at all: every tie with a foreign partner is dormant, the report's too.
     let zero = with("0");
@@ -255,4 +270,123 @@ fn ties_per_home_and_country_give_their_evidence() {
     let sjz = run(&store, q, &opts);
     assert_eq!(sjz.lines().count() - 1, 9, "nine partner countries: {sjz}");
     assert!(!sjz.contains("place/beijing>"), "{sjz}");
+}
+
+/// `run` with the named query and `params`.
+fn ask_gallery(name: &str, params: &[(&str, &str)]) -> String {
+    let store = common::real_store().store();
+    let queries = gallery::load(&queries_dir()).unwrap();
+    let q = queries.iter().find(|q| q.name == name).unwrap();
+    let params: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let opts = QueryOptions {
+        bindings: q.bind(&params).unwrap(),
+        ..QueryOptions::default()
+    };
+    run(&store, q, &opts)
+}
+
+/// `partners-since` for a second and a third city: Guangzhou from its official table (38
+/// partners, Fukuoka first in 1979), Changzhou from its two 2014 reports (with its districts).
+#[test]
+fn partners_since_answers_for_guangzhou_and_changzhou() {
+    let gz = ask_gallery("partners-since", &[("home", "place/guangzhou")]);
+    let rows: Vec<&str> = gz.lines().skip(1).collect();
+    assert_eq!(rows.len(), 38, "{gz}");
+    let fukuoka = rows
+        .iter()
+        .find(|r| r.contains("place/fukuoka-jp>"))
+        .unwrap();
+    assert!(fukuoka.contains("\t1979\t"), "{gz}");
+    // Partners the table names in English only (no gazetteer entry) still count.
+    assert!(
+        gz.contains("place/noboribetsu>") && gz.contains("place/pokhara>"),
+        "{gz}"
+    );
+    assert!(
+        !gz.contains("place/hanoi>") && !gz.contains("place/essen>"),
+        "{gz}"
+    );
+    let cz = ask_gallery("partners-since", &[("home", "place/changzhou")]);
+    for p in [
+        "essen",
+        "la-serena",
+        "roth",
+        "weinheim",
+        "longview-wa",
+        "chatham-kent",
+    ] {
+        assert!(cz.contains(&format!("place/{p}>")), "{p}: {cz}");
+    }
+    assert!(!cz.contains("place/fukuoka-jp>"), "{cz}");
+}
+
+/// What a newer report adds: Changzhou's mid-year report names Essen, Roth … for the first time,
+/// but not Longview, which its April item already named; Beijing's 2024 report adds Hanoi over
+/// the 2020 excerpt; a city with one report has nothing to compare.
+#[test]
+fn newer_report_adds_what_no_earlier_report_named() {
+    let cz = ask_gallery("newer-report-adds", &[("home", "place/changzhou")]);
+    assert!(
+        cz.contains("report/cz-2014h1>") && cz.contains("place/essen>"),
+        "{cz}"
+    );
+    assert!(cz.contains("Xinbei–Roth twinning agreement"), "{cz}");
+    assert!(
+        !cz.contains("place/longview-wa>"),
+        "named in the April item already: {cz}"
+    );
+    assert!(
+        !cz.contains("report/cz-20140422>"),
+        "the first report adds nothing: {cz}"
+    );
+    let bj = ask_gallery("newer-report-adds", &[]);
+    assert!(
+        bj.contains("report/bjfao-2024h1>") && bj.contains("place/hanoi>"),
+        "{bj}"
+    );
+    let gz = ask_gallery("newer-report-adds", &[("home", "place/guangzhou")]);
+    assert_eq!(gz.lines().count(), 1, "one Guangzhou report: {gz}");
+}
+
+/// Where sources disagree: Guangzhou's table lists Bristol, which Wikidata's 2016 network does
+/// not pair with Guangzhou; Birmingham it does; Longview's two Changzhou reports agree on 2014;
+/// a tie with one source only (Essen) is not listed.
+#[test]
+fn tie_sources_disagree_names_each_source() {
+    let all = ask_gallery("tie-sources-disagree", &[]);
+    let row = |partner: &str| {
+        all.lines()
+            .find(|l| l.contains(&format!("place/{partner}>")))
+            .unwrap_or_else(|| panic!("{partner}: {all}"))
+            .to_string()
+    };
+    let bristol = row("bristol");
+    assert!(
+        bristol.contains("2001") && bristol.contains("guangzhou-friendship-cities.csv"),
+        "{bristol}"
+    );
+    assert!(bristol.contains("does not list the pair"), "{bristol}");
+    assert!(
+        row("birmingham").ends_with("\"agree\""),
+        "{}",
+        row("birmingham")
+    );
+    let longview = row("longview-wa");
+    assert!(
+        longview.contains("report/cz-20140422") && longview.contains("report/cz-2014h1"),
+        "{longview}"
+    );
+    assert!(
+        longview.contains("\"2014\"") && longview.ends_with("\"agree\""),
+        "{longview}"
+    );
+    assert!(!all.contains("place/essen>"), "{all}");
+    let gz = ask_gallery("tie-sources-disagree", &[("home", "place/guangzhou")]);
+    assert!(
+        gz.contains("place/bristol>") && !gz.contains("place/longview-wa>"),
+        "{gz}"
+    );
 }

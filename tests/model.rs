@@ -331,7 +331,11 @@ fn passage_offsets_locate_the_sentence_in_the_report() {
             }
             None => {
                 assert!(p.char_start.is_none() && p.char_end.is_none(), "{}", p.id);
-                assert!(p.text.chars().count() <= amity::ingest::MAX_SPAN_CHARS, "{}", p.id);
+                assert!(
+                    p.text.chars().count() <= amity::ingest::MAX_SPAN_CHARS,
+                    "{}",
+                    p.id
+                );
                 assert!(r.source_url.is_some(), "{} has its published page", r.id);
                 spans += 1;
             }
@@ -445,4 +449,53 @@ fn cli_refuses_an_unparsable_all_pairs_limit() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The same place named in two reports is one node, and each report's fact about it keeps its
+/// own provenance (its report's graph, passage and quote): Longview in Changzhou's April item and
+/// its mid-year report; the Fourth Embassy Area in Beijing's 2020 and 2024 reports. A second
+/// report's facts sit beside the first's, they do not replace them.
+#[test]
+fn one_place_in_two_reports_is_one_node_with_two_provenances() {
+    let store = real_store().store();
+    let select = |q: &str| -> Vec<String> {
+        let text = format!("{}{q}", vocab::SPARQL_PREFIXES);
+        let out = amity::engine::run_to_vec(
+            &store,
+            &text,
+            amity::query::Format::from_name("tsv").unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{q}: {e}"));
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    for (place, a, b) in [
+        ("longview-wa", "cz-20140422", "cz-2014h1"),
+        ("fourth-embassy-area", "bjfao-2020", "bjfao-2024h1"),
+    ] {
+        // One node by that name.
+        let nodes = select(&format!(
+            "SELECT DISTINCT ?p WHERE {{ ?p a am:Place ; rdfs:label ?l . place:{place} rdfs:label ?l }}"
+        ));
+        assert_eq!(
+            nodes,
+            vec![format!("<https://w3id.org/amity/id/place/{place}>")],
+            "{place}"
+        );
+        // Facts about it from both reports, each in its own report's graph with its passage.
+        let rows = select(&format!(
+            "SELECT DISTINCT ?g ?r WHERE {{ GRAPH ?g {{ ?f ?prop place:{place} ; prov:wasDerivedFrom ?p ; am:quote ?q }} ?p dcterms:isPartOf ?r }} ORDER BY ?r"
+        ));
+        for rep in [a, b] {
+            assert!(
+                rows.iter().any(|r| r.contains(&format!("graph/{rep}>"))
+                    && r.contains(&format!("report/{rep}>"))),
+                "{place} in {rep}: {rows:?}"
+            );
+        }
+    }
 }

@@ -149,6 +149,81 @@ impl Gazetteer {
         self.by_id.get(id).copied()
     }
 
+    /// The entries whose English name is `name`, compared without case, accents, a leading
+    /// "the" or a trailing "City"/"County" (so "Linkoping" finds Linköping and "the United
+    /// States of America" the United States); for tables that give only English names.
+    pub fn find_en(&self, name: &str) -> Vec<usize> {
+        let want = en_key(name);
+        if want.is_empty() {
+            return Vec::new();
+        }
+        let alias = EN_COUNTRY_FORMS
+            .iter()
+            .find(|(long, _)| *long == want)
+            .map(|(_, short)| *short);
+        let hits: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| {
+                let k = en_key(&self.entries[i].name_en);
+                k == want || Some(k.as_str()) == alias
+            })
+            .collect();
+        let says_region = ["county", "province", "state", "region", "prefecture"]
+            .iter()
+            .any(|w| want.ends_with(&format!(" {w}")));
+        if !hits.is_empty()
+            && !says_region
+            && hits.iter().all(|&i| self.entries[i].level == Level::Region)
+        {
+            // A city table's "Buenos Aires" is the city, not the province of that name: take
+            // an entry named "… of Buenos Aires" (the Autonomous City of Buenos Aires) if any.
+            let of = format!(" of {want}");
+            let cities: Vec<usize> = (0..self.entries.len())
+                .filter(|&i| en_key(&self.entries[i].name_en).ends_with(&of))
+                .collect();
+            if !cities.is_empty() {
+                return cities;
+            }
+        }
+        if hits.is_empty() {
+            // "Mombasa County", "Kuwait City": without the generic word; "Frankfurt": the
+            // name as the first words of a longer one ("Frankfurt am Main").
+            let bare = strip_generic(&want);
+            let prefix = format!("{want} ");
+            let mut hits: Vec<usize> = (0..self.entries.len())
+                .filter(|&i| {
+                    let k = en_key(&self.entries[i].name_en);
+                    (bare != want && strip_generic(&k) == bare) || k.starts_with(&prefix)
+                })
+                .collect();
+            if says_region && hits.iter().any(|&i| self.entries[i].level == Level::Region) {
+                hits.retain(|&i| self.entries[i].level == Level::Region);
+            }
+            return self.most_populous(hits);
+        }
+        self.most_populous(hits)
+    }
+
+    /// Of several same-named entries, the city (or else any) with the largest population,
+    /// when it is clearly the largest (ten times the next); all of them otherwise.
+    fn most_populous(&self, mut hits: Vec<usize>) -> Vec<usize> {
+        if hits.len() < 2 {
+            return hits;
+        }
+        hits.sort_by_key(|&i| {
+            (
+                self.entries[i].level != Level::City,
+                std::cmp::Reverse(self.entries[i].population),
+            )
+        });
+        let (a, b) = (&self.entries[hits[0]], &self.entries[hits[1]]);
+        if a.level == Level::City
+            && (b.level != Level::City || a.population >= 10 * b.population.max(1))
+        {
+            hits.truncate(1);
+        }
+        hits
+    }
+
     /// Whether an entry is on the other side of a home in China: abroad, or a framed region.
     pub fn is_counterpart(&self, i: usize) -> bool {
         let e = &self.entries[i];
@@ -386,6 +461,55 @@ fn strip_suffix(s: &str) -> Option<&str> {
 }
 
 /// A lowercase ASCII id from an English name ("Mexico City" → "mexico-city").
+/// Official long English forms of country names that tables use, and the gazetteer's name.
+const EN_COUNTRY_FORMS: &[(&str, &str)] = &[
+    ("united states of america", "united states"),
+    ("usa", "united states"),
+    ("republic of korea", "south korea"),
+    ("korea", "south korea"),
+    ("russian federation", "russia"),
+    ("uk", "united kingdom"),
+    ("great britain", "united kingdom"),
+];
+
+/// An English name folded for comparison: lower case, ASCII letters for accented Latin
+/// ones, hyphens and runs of spaces as one space, without a leading "the".
+fn en_key(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à'..='å' | 'ā' | 'ą' => 'a',
+            'ç' | 'ć' | 'č' => 'c',
+            'è'..='ë' | 'ē' | 'ę' | 'ě' => 'e',
+            'ì'..='ï' | 'ī' => 'i',
+            'ł' => 'l',
+            'ñ' | 'ń' => 'n',
+            'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
+            'ù'..='ü' | 'ū' | 'ű' => 'u',
+            'ś' | 'š' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ý' | 'ÿ' => 'y',
+            '-' | '_' | '.' | ',' => ' ',
+            c => c,
+        };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    let out = out.trim_end().to_string();
+    out.strip_prefix("the ").map(str::to_string).unwrap_or(out)
+}
+
+fn strip_generic(k: &str) -> String {
+    for w in [" city", " county", " municipality", " metropolitan city"] {
+        if let Some(b) = k.strip_suffix(w) {
+            return b.to_string();
+        }
+    }
+    k.to_string()
+}
+
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars().flat_map(char::to_lowercase) {

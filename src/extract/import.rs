@@ -154,7 +154,13 @@ pub fn import_ties(
             reason,
         })
     };
+    // A Chinese name through the gazetteer's names; a name without Chinese characters (a
+    // table in English) through its English names.
     let resolve_name = |name: &str, context: Option<usize>| -> Option<usize> {
+        if !name.chars().any(is_cjk) {
+            let ids = gaz.find_en(name);
+            return gaz.resolve(&ids, context, None).map(|r| r.0);
+        }
         let f: String = fold(name).into_iter().collect();
         let n = f.chars().count();
         gaz.find(&f)
@@ -274,7 +280,7 @@ pub fn import_ties(
                         line,
                         cols.country.unwrap_or(0) + 1,
                         country_zh,
-                        "a country amity knows by its Chinese name".into(),
+                        "a country amity knows by its Chinese or English name".into(),
                     );
                     continue;
                 }
@@ -287,6 +293,13 @@ pub fn import_ties(
                 let Some(c) = country else {
                     err(&mut errs, line, zh_col + 1, zh, "a partner amity can place: give its country, or a name the gazetteer knows".into());
                     continue;
+                };
+                // An English table: the new place keeps the English name it gives, and no
+                // Chinese name (none is known).
+                let (zh, en) = if zh.chars().any(is_cjk) {
+                    (zh, en)
+                } else {
+                    ("", zh)
                 };
                 let parent = p_id(gaz, c, &mut places, ds);
                 let level = match zh.chars().last() {
@@ -388,4 +401,8 @@ fn p_id(gaz: &Gazetteer, i: usize, places: &mut Vec<NewPlace>, ds: &Dataset) -> 
         places.push(NewPlace::from_entry(gaz, c));
     }
     gaz.entry(i).id.clone()
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
 }

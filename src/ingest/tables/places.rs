@@ -39,7 +39,13 @@ impl RowCx<'_> {
         }
         let p = Place {
             id: self.req("id"),
-            name_zh: self.req("name_zh"),
+            // A foreign place known to its source only by its English name (an English table)
+            // may leave the Chinese name empty; every place has at least one name.
+            name_zh: if self.get("name_en").is_empty() {
+                self.req("name_zh")
+            } else {
+                self.get("name_zh").to_string()
+            },
             // Optional: a place a report names only in Chinese has no English name (never
             // invented); it then gets no English label.
             name_en: self.get("name_en").to_string(),
