@@ -98,3 +98,57 @@ fn an_unreadable_row_is_reported_and_nothing_is_imported() {
     assert_eq!(errs[0].line, 1);
     assert!(import_ties(b"\xff\xfe", "t", "qingdao", "twinning", &ds, &gaz).is_err());
 }
+
+/// A table in English (as Guangzhou's is): countries in their long forms, partners by their
+/// English names through the gazetteer's English names ("Linkoping" finds Linköping, "Buenos
+/// Aires" the city rather than the province, "Mombasa County" the county); a partner no
+/// gazetteer knows becomes a place with its English name only.
+#[test]
+fn an_english_table_resolves_by_english_names() {
+    let (ds, gaz) = data();
+    let table = "no,city,country,date\n1,Linkoping,Sweden,1997.11.24\n2,Buenos Aires,Argentina,2012.04.16\n3,Mombasa County,Kenya,2018.11.27\n4,Los Angeles,the United States of America,1981.12.08\n5,Noboribetsu,Japan,2012.11.15\n";
+    let rows = import_ties(table.as_bytes(), "t", "guangzhou", "twinning", &ds, &gaz).unwrap();
+    let ties = rows.get("ties.csv");
+    let places = rows.get("places.csv");
+    // The partner's names and level, from the new rows or from data/ (which holds Guangzhou's).
+    let partner = |i: usize| {
+        let id = &ties[i]["place_b"];
+        places
+            .iter()
+            .find(|p| &p["id"] == id)
+            .map(|p| {
+                (
+                    p["name_en"].clone(),
+                    p["name_zh"].clone(),
+                    p["level"].clone(),
+                )
+            })
+            .or_else(|| {
+                ds.places.iter().find(|p| &p.id == id).map(|p| {
+                    (
+                        p.name_en.clone(),
+                        p.name_zh.clone(),
+                        format!("{:?}", p.level).to_lowercase(),
+                    )
+                })
+            })
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    assert_eq!(partner(0).0, "Linköping");
+    assert_eq!(partner(1).0, "Autonomous City of Buenos Aires");
+    assert_eq!(
+        (partner(2).0.as_str(), partner(2).2.as_str()),
+        ("Mombasa", "region")
+    );
+    assert_eq!(partner(3).0, "Los Angeles", "{:?}", ties[3]);
+    assert_eq!(
+        (partner(4).0.as_str(), partner(4).1.as_str()),
+        ("Noboribetsu", "")
+    );
+    assert_eq!(ties[4]["start_date"], "2012-11-15");
+    // A country nobody knows is reported with its line, and nothing is imported.
+    let bad = "no,city,country,date\n1,Linkoping,Sweden,1997.11.24\n2,Nowhere,Atlantis,2001\n";
+    let errs = import_ties(bad.as_bytes(), "t", "guangzhou", "twinning", &ds, &gaz).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!((errs[0].line, errs[0].value.as_str()), (3, "Atlantis"));
+}

@@ -324,6 +324,9 @@ fn browser_end_to_end() {
         "timeline",
         "search-suggest",
         "search",
+        "reports",
+        "report-spans",
+        "timeline-home",
     ];
     for name in shots {
         let png = out.join(format!("{name}.png"));

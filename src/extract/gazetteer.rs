@@ -206,6 +206,11 @@ impl Gazetteer {
     /// Of several same-named entries, the city (or else any) with the largest population,
     /// when it is clearly the largest (ten times the next); all of them otherwise.
     fn most_populous(&self, mut hits: Vec<usize>) -> Vec<usize> {
+        // A place data/ already holds wins over the gazetteer's copies of it (a second
+        // import of a table, or a table naming a report's place, gives the same node).
+        if hits.iter().any(|&i| self.entries[i].in_data) {
+            hits.retain(|&i| self.entries[i].in_data);
+        }
         if hits.len() < 2 {
             return hits;
         }

@@ -279,6 +279,26 @@ await step('report page: every fact linked inline', async () => {
   check(facts >= 50, `facts linked inline: ${facts}`);
 });
 
+await step('reports list and an excerpt kept as facts and spans', async () => {
+  await page.goto(`${base}/reports`);
+  await ready('reports');
+  const rows = await page.locator('#reports-table tbody tr').count();
+  check(rows >= 6, `every report listed: ${rows}`);
+  check(await page.locator('#reports-table tr[data-report="gzfao-2021"] a[href^="https://www.gz.gov.cn/"]').count() === 1, 'the excerpt links to its published page');
+  await shot('reports');
+  await page.click('#reports-table tr[data-report="cz-2014h1"] a[href="/report/cz-2014h1"]');
+  await ready('report');
+  const spans = await page.locator('.report-spans li.psg').count();
+  check(spans >= 10, `spans listed: ${spans}`);
+  check(await page.locator('.report-spans a.fact').count() >= 15, 'facts linked after their spans');
+  check((await page.textContent('.report-spans')).includes('¶3.2'), 'paragraph and sentence numbers shown');
+  check(await page.locator('main a.source-link[href^="https://wsb.changzhou.gov.cn/"]').count() === 1, 'a link to the source');
+  await shot('report-spans');
+  await page.goto(`${base}/report/hzrd-2020`);
+  await ready('report');
+  check(await page.locator('.notice').count() === 1, 'an excerpt says so');
+});
+
 await step('network page: whole network time to interactive', async () => {
   const t0 = Date.now();
   await page.goto(`${base}/network?scope=all`);
@@ -315,7 +335,12 @@ await step('timeline page', async () => {
   await page.goto(`${base}/timeline`);
   await ready('timeline');
   check(await page.locator('.tl-bar').count() > 10, 'bars drawn');
+  const groups = await page.locator('.tl-group h2').count();
+  check(groups >= 5, `one group per report by default: ${groups}`);
   await shot('timeline');
+  await page.selectOption('#tl-group', 'home');
+  check(await page.locator('.tl-group h2', { hasText: 'Changzhou' }).count() === 1 && await page.locator('.tl-group h2', { hasText: 'Beijing' }).count() === 1, 'grouped by home city');
+  await shot('timeline-home');
   await page.selectOption('#tl-group', 'country');
   check(page.url().includes('group=country'), 'grouping in the URL');
 });
