@@ -422,8 +422,10 @@ fn report_network_is_built_from_the_store() {
     assert!(n.find("hk-itib").is_some());
 
     let s = r.summary(10);
-    assert_eq!(s.top_degree[0].id, "beijing");
-    assert_eq!(s.top_pagerank[0].id, "beijing");
+    // Guangzhou's 38 table ties make it the hub; Beijing, the seed's city, comes next.
+    assert_eq!(s.top_degree[0].id, "guangzhou");
+    assert_eq!(s.top_pagerank[0].id, "guangzhou");
+    assert!(s.top_pagerank[..3].iter().any(|p| p.id == "beijing"));
     assert_eq!(s.component_sizes.iter().sum::<usize>(), s.nodes);
     assert!(s.countries.iter().any(|c| {
         // Hanoi (the report) and Nam Định (Shijiazhuang's table).
@@ -490,7 +492,7 @@ fn metrics_are_queryable_by_sparql() {
     .unwrap();
     let first = out.lines().nth(1).unwrap();
     assert!(
-        first.starts_with("<https://w3id.org/amity/id/place/beijing>"),
+        first.starts_with("<https://w3id.org/amity/id/place/guangzhou>"),
         "{out}"
     );
 
@@ -569,9 +571,11 @@ fn country_graph_weights() {
         .map(|i| (cg[i].label_en.as_str(), i))
         .collect();
     let e = cg.find_edge(idx["China"], idx["Germany"]).unwrap();
-    // Mentougou–Bottrop: one tie and one memorandum; Beijing–Berlin: one event.
-    assert_eq!(cg[e].ties, 1);
-    assert_eq!(cg[e].agreements, 1);
+    // Ties: Mentougou–Bottrop, Guangzhou–Frankfurt, Changzhou–Essen, Xinbei–Roth,
+    // Zhonglou–Weinheim; agreements: the Mentougou memorandum and the Xinbei and Zhonglou
+    // twinning agreements; Beijing–Berlin: one event.
+    assert_eq!(cg[e].ties, 5);
+    assert_eq!(cg[e].agreements, 3);
     assert!(cg[e].events >= 1);
 }
 
@@ -801,16 +805,26 @@ fn anniversaries_fall_due_in_the_year_asked() {
     let due = run("2029");
     assert_eq!(
         due.lines().filter(|l| l.ends_with("\ttrue")).count(),
-        // Hanoi 35, Mexico City 20, Bottrop and Olmazor 5, Nam Định 25 (Shijiazhuang's table).
-        5,
+        // Hanoi 35, Mexico City 20, Bottrop and Olmazor 5, Nam Định 25 (Shijiazhuang's table),
+        // Changzhou's nine 2014 ties 15, Guangzhou's table: Fukuoka 50, Auckland 40, Arequipa 25,
+        // Bangkok 20, Łódź, Ahmedabad, Pokhara and Quito 15.
+        22,
         "{due}"
     );
     assert!(due.contains("\t35\t2029\ttrue"));
     let none = run("2026");
     assert_eq!(
         none.lines().filter(|l| l.ends_with("\ttrue")).count(),
-        // Only Shijiazhuang – Nagano (1981): its 45th; none of the report's ties.
-        1,
+        // Shijiazhuang – Nagano (1981, its 45th) and seven of Guangzhou's table ties (Bari and
+        // Sydney 1986, Birmingham and Vilnius 2006, Bristol 2001, Gwangju 1996, Los Angeles
+        // 1981); none of the reports' ties.
+        8,
+        "{none}"
+    );
+    assert!(
+        !none
+            .lines()
+            .any(|l| l.contains("tie-beijing-") && l.ends_with("\ttrue")),
         "{none}"
     );
 }
@@ -850,7 +864,7 @@ fn http_api_serves_the_network() {
     let (status, _, body) = get("/api/summary?top=3");
     assert_eq!(status, 200, "{body}");
     let s: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(s["top_pagerank"][0]["id"], "beijing");
+    assert_eq!(s["top_pagerank"][0]["id"], "guangzhou");
     assert_eq!(s["top_pagerank"].as_array().unwrap().len(), 3);
 
     let (status, _, body) = get("/api/places/beijing");
