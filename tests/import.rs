@@ -19,7 +19,16 @@ fn the_date_forms_of_official_tables() {
     assert_eq!(day("1999"), (1999, None));
     assert_eq!(day("1999年"), (1999, None));
     assert_eq!(day("2002年8月"), (2002, None));
+    // English tables.
+    assert_eq!(day("March 14, 1979"), (1979, Some("1979-03-14".into())));
+    assert_eq!(day(" 14 March 1979"), (1979, Some("1979-03-14".into())));
+    assert_eq!(day("Sept. 22, 1994"), (1994, Some("1994-09-22".into())));
+    assert_eq!(day("October 1997"), (1997, None));
     for bad in [
+        "February 30, 1980",
+        "March 14, 79",
+        "March 14 15, 1979",
+        "Marchy 1979",
         "",
         "79.03.14",
         "1979.13.01",
@@ -106,7 +115,7 @@ fn an_unreadable_row_is_reported_and_nothing_is_imported() {
 #[test]
 fn an_english_table_resolves_by_english_names() {
     let (ds, gaz) = data();
-    let table = "no,city,country,date\n1,Linkoping,Sweden,1997.11.24\n2,Buenos Aires,Argentina,2012.04.16\n3,Mombasa County,Kenya,2018.11.27\n4,Los Angeles,the United States of America,1981.12.08\n5,Noboribetsu,Japan,2012.11.15\n";
+    let table = "no,city,country,date\n1,Linkoping,Sweden,1997.11.24\n2,Buenos Aires,Argentina,2012.04.16\n3,Mombasa County,Kenya,2018.11.27\n4,Los Angeles,the United States of America,1981.12.08\n5,Noboribetsu,Japan,2012.11.15\n6,Tokyo Metropolis,Japan,\"March 14, 1979\"\n";
     let rows = import_ties(table.as_bytes(), "t", "guangzhou", "twinning", &ds, &gaz).unwrap();
     let ties = rows.get("ties.csv");
     let places = rows.get("places.csv");
@@ -146,6 +155,12 @@ fn an_english_table_resolves_by_english_names() {
         ("Noboribetsu", "")
     );
     assert_eq!(ties[4]["start_date"], "2012-11-15");
+    // "Tokyo Metropolis" is the prefecture-level Tokyo (东京都), dated in English.
+    assert_eq!(
+        (partner(5).1.as_str(), partner(5).2.as_str()),
+        ("东京都", "region")
+    );
+    assert_eq!(ties[5]["start_date"], "1979-03-14");
     // A country nobody knows is reported with its line, and nothing is imported.
     let bad = "no,city,country,date\n1,Linkoping,Sweden,1997.11.24\n2,Nowhere,Atlantis,2001\n";
     let errs = import_ties(bad.as_bytes(), "t", "guangzhou", "twinning", &ds, &gaz).unwrap_err();

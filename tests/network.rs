@@ -434,13 +434,15 @@ fn report_network_is_built_from_the_store() {
 
     let p = r.place(&store().store(), "beijing").unwrap();
     assert_eq!(p.label_zh, "北京");
-    assert_eq!(p.first_year, Some(1994));
+    // Tokyo, 1979, from the Beijing office's 2025 page (the seed's earliest is Hanoi, 1994).
+    assert_eq!(p.first_year, Some(1979));
     assert_eq!(p.last_year, Some(2024));
     assert!(p.partner_countries.contains(&"Vietnam".to_string()));
     assert!(!p.partner_countries.contains(&"China".to_string()));
     assert!(p.agreements.iter().any(|a| a.id == "ag-beijing-minsk-plan"));
     assert!(p.events.iter().any(|e| e.id == "ev-hanoi-30th"));
-    assert_eq!(p.degree_by_kind["tie"], 2);
+    // Hanoi and Mexico City (the seed), and six from the Beijing office's 2025 page.
+    assert_eq!(p.degree_by_kind["tie"], 8);
 }
 
 #[test]
@@ -807,8 +809,9 @@ fn anniversaries_fall_due_in_the_year_asked() {
         due.lines().filter(|l| l.ends_with("\ttrue")).count(),
         // Hanoi 35, Mexico City 20, Bottrop and Olmazor 5, Nam Định 25 (Shijiazhuang's table),
         // Changzhou's nine 2014 ties 15, Guangzhou's table: Fukuoka 50, Auckland 40, Arequipa 25,
-        // Bangkok 20, Łódź, Ahmedabad, Pokhara and Quito 15.
-        22,
+        // Bangkok 20, Łódź, Ahmedabad, Pokhara and Quito 15; Beijing's table: Tokyo 50,
+        // Brussels-Capital 35.
+        24,
         "{due}"
     );
     assert!(due.contains("\t35\t2029\ttrue"));
@@ -871,7 +874,7 @@ fn http_api_serves_the_network() {
     assert_eq!(status, 200, "{body}");
     let p: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(p["label_zh"], "北京");
-    assert_eq!(p["first_year"], 1994);
+    assert_eq!(p["first_year"], 1979);
     let atl = get("/api/places/atlantis");
     assert_eq!(atl.0, 404, "{}", atl.2);
 

@@ -167,9 +167,16 @@ impl Gazetteer {
                 k == want || Some(k.as_str()) == alias
             })
             .collect();
-        let says_region = ["county", "province", "state", "region", "prefecture"]
-            .iter()
-            .any(|w| want.ends_with(&format!(" {w}")));
+        let says_region = [
+            "county",
+            "province",
+            "state",
+            "region",
+            "prefecture",
+            "metropolis",
+        ]
+        .iter()
+        .any(|w| want.ends_with(&format!(" {w}")));
         if !hits.is_empty()
             && !says_region
             && hits.iter().all(|&i| self.entries[i].level == Level::Region)
@@ -507,7 +514,14 @@ fn en_key(s: &str) -> String {
 }
 
 fn strip_generic(k: &str) -> String {
-    for w in [" city", " county", " municipality", " metropolitan city"] {
+    for w in [
+        " city",
+        " county",
+        " municipality",
+        " metropolitan city",
+        " metropolis",
+        " region",
+    ] {
         if let Some(b) = k.strip_suffix(w) {
             return b.to_string();
         }

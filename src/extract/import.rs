@@ -37,9 +37,13 @@ impl std::fmt::Display for TableError {
 }
 
 /// A signing date as tables write it: "1974年2月1日", "1979.03.14", "1979-3-14",
-/// "1979/03/14", "1974年2月", "1999", "1999年", with stray or full-width spaces. Returns the
-/// year and, when the day is given, the date as `YYYY-MM-DD`.
+/// "1979/03/14", "1974年2月", "1999", "1999年", with stray or full-width spaces, or in English
+/// ("March 14, 1979", "14 March 1979", "Mar. 1979"). Returns the year and, when the day is
+/// given, the date as `YYYY-MM-DD`.
 pub fn parse_table_date(s: &str) -> Result<(i32, Option<String>), String> {
+    if let Some(english) = english_date(s) {
+        return english;
+    }
     let t: String = fold(s).into_iter().filter(|c| !c.is_whitespace()).collect();
     let expected = "a signing date such as 1974年2月1日, 1979.03.14 or 1999";
     if t.is_empty() {
@@ -85,6 +89,72 @@ pub fn parse_table_date(s: &str) -> Result<(i32, Option<String>), String> {
                 Ok((y, Some(date)))
             } else {
                 Err(format!("{expected} ({date} is not a day of the calendar)"))
+            }
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// An English date ("March 14, 1979", "14 March 1979", "March 1979", "Mar. 14, 1979"): `None`
+/// when the cell names no English month, so the numeric forms are tried.
+fn english_date(s: &str) -> Option<Result<(i32, Option<String>), String>> {
+    let lower = s.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let month_of = |w: &str| {
+        (w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()))
+            .then(|| MONTHS.iter().position(|m| m.starts_with(w)))
+            .flatten()
+    };
+    let mi = words.iter().position(|w| month_of(w).is_some())?;
+    let m = month_of(words[mi]).unwrap() as u32 + 1;
+    let expected = "an English date such as March 14, 1979";
+    let nums: Vec<&str> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != mi)
+        .map(|(_, w)| *w)
+        .collect();
+    if nums.is_empty()
+        || nums.len() > 2
+        || nums.iter().any(|n| !n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some(Err(expected.to_string()));
+    }
+    let Some(year) = nums.iter().find(|n| n.len() == 4) else {
+        return Some(Err(format!("{expected} (the year must have four digits)")));
+    };
+    let y: i32 = year.parse().ok()?;
+    if !(1900..=2100).contains(&y) {
+        return Some(Err(format!("{expected} (the year must be 1900–2100)")));
+    }
+    match nums.iter().find(|n| n.len() <= 2) {
+        None if nums.len() == 1 => Some(Ok((y, None))),
+        None => Some(Err(expected.to_string())),
+        Some(d) => {
+            let date = format!("{y:04}-{m:02}-{:02}", d.parse::<u32>().ok()?);
+            if crate::ingest::is_valid_date(&date) {
+                Some(Ok((y, Some(date))))
+            } else {
+                Some(Err(format!(
+                    "{expected} ({date} is not a day of the calendar)"
+                )))
             }
         }
     }
