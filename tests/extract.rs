@@ -349,3 +349,70 @@ proptest! {
         }
     }
 }
+
+/// Names nobody knows are not read as the known names inside them, and a city's own
+/// unqualified organisation names count only in that city's reports (sentences made up for
+/// the test).
+#[test]
+fn short_names_inside_unknown_names_and_home_relative_organisations() {
+    let ids_of =
+        |x: &Extraction| -> Vec<String> { x.mentions.iter().map(|m| m.id.clone()).collect() };
+    // 亚加 (Yagha, Burkina Faso) inside an unknown transliterated name.
+    let x = run(
+        "常州市与加拿大巴亚加拉市签署友好城市意向书。\n",
+        Some("changzhou"),
+    )
+    .unwrap();
+    assert!(
+        !ids_of(&x).iter().any(|i| i.contains("yagha")),
+        "{:?}",
+        ids_of(&x)
+    );
+    assert!(
+        x.mentions.iter().any(|m| m.text == "巴亚加拉市"),
+        "{:?}",
+        x.mentions
+    );
+    // 肯特 (Kent) as the second half of a hyphenated name.
+    let x = run(
+        "常州市与加拿大温莎-肯特市签署友好城市意向书。\n",
+        Some("changzhou"),
+    )
+    .unwrap();
+    assert!(
+        !ids_of(&x).contains(&"kent".to_string()),
+        "{:?}",
+        ids_of(&x)
+    );
+    // 北区 (Kita-ku, Japan) at the end of an unknown district of the home city.
+    let x = run(
+        "常州市南北区与德国某某市签署友好城市意向书。\n",
+        Some("changzhou"),
+    )
+    .unwrap();
+    assert!(
+        !ids_of(&x).iter().any(|i| i.starts_with("kita")),
+        "{:?}",
+        ids_of(&x)
+    );
+    // "市政府" is Beijing's government only in a Beijing report.
+    let x = run("广州市政府代表团访问意大利罗马。\n", Some("guangzhou")).unwrap();
+    assert!(
+        !ids_of(&x).contains(&"beijing-government".to_string()),
+        "{:?}",
+        ids_of(&x)
+    );
+    let x = run("市政府代表团访问意大利罗马。\n", Some("beijing")).unwrap();
+    assert!(
+        ids_of(&x).contains(&"beijing-government".to_string()),
+        "{:?}",
+        ids_of(&x)
+    );
+    // The word for friendship city before a name is not part of it.
+    let x = run("在美国友城某某尔市开展文化交流。\n", Some("changzhou")).unwrap();
+    assert!(
+        x.mentions.iter().all(|m| !m.text.starts_with("友城")),
+        "{:?}",
+        x.mentions
+    );
+}

@@ -57,7 +57,9 @@ pub struct Gazetteer {
     forms: Vec<(String, Vec<usize>)>,
     ac: AhoCorasick,
     /// Organisations of `data/` by name: (id, name) for highlighting.
-    org_forms: Vec<(String, String)>,
+    /// Organisation id, the form, and for a form that does not name its city ("市政府",
+    /// "协调督办处") the city it belongs to: such a form is only that city's in its own reports.
+    org_forms: Vec<(String, String, Option<String>)>,
     org_ac: Option<AhoCorasick>,
     home_country: Option<usize>,
     by_id: HashMap<String, usize>,
@@ -322,9 +324,49 @@ impl Gazetteer {
             {
                 continue;
             }
+            if ids
+                .iter()
+                .all(|&i| !self.entries[i].in_data && !self.is_domestic(i))
+                && self.inside_unknown_name(&chars, s, e, &out)
+            {
+                continue;
+            }
             out.push((s, e, ids.clone()));
         }
         out
+    }
+
+    /// Whether the foreign name at chars[s..e] is only the middle or the end of a longer name
+    /// nobody knows: 亚加 (Yagha) inside 尼亚加拉市 (both neighbours are characters of
+    /// transliterated names), or 北区 (Kita-ku) at the end of 新北区 (a district name glued to
+    /// the character before it, which no earlier match explains).
+    fn inside_unknown_name(
+        &self,
+        chars: &[char],
+        s: usize,
+        e: usize,
+        before: &[(usize, usize, Vec<usize>)],
+    ) -> bool {
+        let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        let prev = s.checked_sub(1).map(|i| chars[i]);
+        let next = chars.get(e).copied();
+        let chained = before.last().is_some_and(|&(_, pe, _)| pe == s);
+        // 肯特 in 查达姆-肯特市: the second half of a hyphenated name.
+        if prev.is_some_and(|c| matches!(c, '-' | '－' | '·' | '・')) && s >= 2 && cjk(chars[s - 2])
+        {
+            return true;
+        }
+        if e - s == 2
+            && prev.is_some_and(|c| TRANSLIT.contains(c))
+            && next.is_some_and(|c| TRANSLIT.contains(c))
+            && !chained
+        {
+            return true;
+        }
+        e - s <= 3
+            && chars[e - 1] == '区'
+            && !chained
+            && prev.is_some_and(|c| cjk(c) && !"与和及在的、对同跟向同于赴到从至".contains(c))
     }
 
     /// Whether chars[s..e] extended by one character on either side is a dictionary word
@@ -345,13 +387,24 @@ impl Gazetteer {
     }
 
     /// Organisations of `data/` named in `folded`: char offsets and id.
-    pub fn find_orgs(&self, folded: &str) -> Vec<(usize, usize, String)> {
+    /// The organisations `data/` knows named in `folded`: (start, end, id). A form that does not
+    /// name its city counts only in a report whose home is that city (or inside it): "市政府" in
+    /// a Guangzhou report is not Beijing's government.
+    pub fn find_orgs(&self, folded: &str, home: Option<usize>) -> Vec<(usize, usize, String)> {
         let Some(ac) = &self.org_ac else {
             return Vec::new();
         };
         let starts: Vec<usize> = folded.char_indices().map(|(b, _)| b).collect();
         let to_char = |b: usize| starts.partition_point(|&s| s < b);
+        let ours = |city: &Option<String>| match city {
+            None => true,
+            Some(c) => match (home, self.by_id(c)) {
+                (Some(h), Some(c)) => h == c || self.within(h, c),
+                _ => false,
+            },
+        };
         ac.find_iter(folded)
+            .filter(|m| ours(&self.org_forms[m.pattern().as_usize()].2))
             .map(|m| {
                 (
                     to_char(m.start()),
@@ -473,6 +526,10 @@ fn strip_suffix(s: &str) -> Option<&str> {
 }
 
 /// A lowercase ASCII id from an English name ("Mexico City" → "mexico-city").
+/// Characters that make up transliterated foreign names (尼亚加拉, 查达姆, 科凯麦基): a short name
+/// flanked by two of them is part of a longer one.
+const TRANSLIT: &str = "阿埃艾安奥巴贝比波伯布达德迪多杜尔法菲弗福哥格古哈赫霍基吉加卡凯坎科克库拉莱兰朗劳勒雷里利林卢鲁伦罗洛马麦曼梅蒙米莫姆穆纳内尼努诺帕佩皮普萨塞森沙圣斯苏索塔泰特提图托瓦威维温沃乌西希谢辛休雅亚扬耶伊尤扎泽詹兹";
+
 /// Official long English forms of country names that tables use, and the gazetteer's name.
 const EN_COUNTRY_FORMS: &[(&str, &str)] = &[
     ("united states of america", "united states"),
@@ -970,21 +1027,52 @@ impl Builder {
             .match_kind(MatchKind::LeftmostLongest)
             .build(forms.iter().map(|(f, _)| f.as_str()))
             .expect("gazetteer automaton");
+        // The city an organisation or department belongs to: its based_in, else its parent's.
+        let city_of = |start: &str| -> Option<String> {
+            let mut id: String = start.to_string();
+            for _ in 0..16 {
+                if let Some(o) = ds.organisations.iter().find(|o| o.id == id) {
+                    if let Some(b) = &o.based_in {
+                        return Some(b.id.clone());
+                    }
+                    id = o.parent.as_ref()?.id.clone();
+                } else {
+                    id = ds
+                        .departments
+                        .iter()
+                        .find(|d| d.id == id)?
+                        .parent
+                        .as_ref()?
+                        .id
+                        .clone();
+                }
+            }
+            None
+        };
+        let names_city = |form: &str, city: &str| {
+            ds.places.iter().find(|p| p.id == city).is_some_and(|p| {
+                let stem = p.name_zh.trim_end_matches('市');
+                !stem.is_empty() && form.contains(stem)
+            })
+        };
         let mut org_forms = Vec::new();
         for o in &ds.organisations {
+            let city = city_of(&o.id);
             for n in std::iter::once(&o.name_zh).chain(&o.alt_zh) {
                 if n.chars().count() >= 2 {
-                    org_forms.push((o.id.clone(), n.clone()));
+                    let relative = city.clone().filter(|c| !names_city(n, c));
+                    org_forms.push((o.id.clone(), n.clone(), relative));
                 }
             }
         }
         for d in &ds.departments {
-            org_forms.push((d.id.clone(), d.name_zh.clone()));
+            let relative = city_of(&d.id).filter(|c| !names_city(&d.name_zh, c));
+            org_forms.push((d.id.clone(), d.name_zh.clone(), relative));
         }
         let org_ac = (!org_forms.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(org_forms.iter().map(|(_, n)| n.as_str()))
+                .build(org_forms.iter().map(|(_, n, _)| n.as_str()))
                 .expect("organisation automaton")
         });
         let home_country = self

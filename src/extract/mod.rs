@@ -611,7 +611,7 @@ impl<'a> Extractor<'a> {
             }
         }
         let mut mentions: Vec<Mention> = found.iter().map(|f| self.mention(f, p, &orig)).collect();
-        for (s, e, id) in self.gaz.find_orgs(&fs) {
+        for (s, e, id) in self.gaz.find_orgs(&fs, self.home) {
             mentions.push(Mention {
                 passage: p.id.clone(),
                 start: s,
@@ -1199,7 +1199,15 @@ fn find_chars(hay: &[char], needle: &str) -> Option<usize> {
 /// A name right after a foreign place that no source knows: Han characters up to a list
 /// delimiter, at most ten, not starting with an office or a common word. With a place
 /// suffix its level follows the suffix (市 city, 区 district, 州/省 region).
-fn unknown_name(folded: &[char], s: usize) -> Option<(usize, usize, Level)> {
+fn unknown_name(folded: &[char], mut s: usize) -> Option<(usize, usize, Level)> {
+    // "美国友城布法罗市": the word for friendship city before the name is not part of it.
+    for w in ["友好城市", "友好交流城市", "友城"] {
+        let w: Vec<char> = w.chars().collect();
+        if folded[s..].starts_with(&w) {
+            s += w.len();
+            break;
+        }
+    }
     const STOP_AT: &str = "、,，。;；:：等和与及的在为同将于(（“《";
     const NOT_START: &[&str] = &[
         "总统", "总理", "主席", "国王", "首相", "副", "驻", "政府", "议会", "大使", "代表", "外交",
@@ -1245,6 +1253,10 @@ fn unknown_name(folded: &[char], s: usize) -> Option<(usize, usize, Level)> {
             e = s + cut;
             break;
         }
+    }
+    // The first city or district suffix ends the name: 布法罗市建设… → 布法罗市.
+    if let Some(k) = (s + 2..e).find(|&k| matches!(folded[k], '市' | '区') && k + 1 < e) {
+        e = k + 1;
     }
     let last = folded[e - 1];
     let level = match last {
