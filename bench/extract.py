@@ -61,7 +61,11 @@ def seed_gold():
         "visit": "visit_abroad", "exchange_cooperation": "exchange_cooperation",
     }
     gold = []
+    # Only the seed's facts: data/ holds other reports' and tables' rows too.
+    seed = lambda r: r.get("passage", "").startswith("bjfao-2024h1-")
     for r in rows("events.csv"):
+        if not seed(r):
+            continue
         if r["part_of"]:
             continue  # sub-events (包括文艺演出、图片展等) are parts of one act
         cps = [p for p in split(r["counterparts"]) + split(r["held_in"]) if p in places and other_side(p)]
@@ -77,7 +81,7 @@ def seed_gold():
         elif r["reported_count"] and not cps:
             gold.append(("count_total", "#" + r["reported_count"], year))
     for r in rows("agreements.csv"):
-        if r["status"] != "signed":
+        if r["status"] != "signed" or not seed(r):
             continue
         year = year_of(r)
         for p in split(r["parties"]):
