@@ -137,16 +137,7 @@ fn parameters_bind_typed_terms_and_restrict_rows() {
 /// for Beijing (the default) from the report, with none of the other city's partners.
 #[test]
 fn partners_since_takes_a_home_city() {
-    let store = common::real_store().store();
-    let queries = gallery::load(&queries_dir()).unwrap();
-    let q = queries.iter().find(|q| q.name == "partners-since").unwrap();
-    let opts = QueryOptions {
-        bindings: q
-            .bind(&[("home".into(), "place/shijiazhuang".into())])
-            .unwrap(),
-        ..QueryOptions::default()
-    };
-    let sjz = run(&store, q, &opts);
+    let sjz = ask_gallery("partners-since", &[("home", "place/shijiazhuang")]);
     let rows: Vec<&str> = sjz.lines().skip(1).collect();
     assert_eq!(rows.len(), 9, "{sjz}");
     assert!(
@@ -161,14 +152,7 @@ fn partners_since_takes_a_home_city() {
         !sjz.contains("place/hanoi>"),
         "Beijing's partners are not Shijiazhuang's: {sjz}"
     );
-    let bj = run(
-        &store,
-        q,
-        &QueryOptions {
-            bindings: q.bind(&[]).unwrap(),
-            ..QueryOptions::default()
-        },
-    );
+    let bj = ask_gallery("partners-since", &[]);
     assert!(
         bj.contains("place/hanoi>") && !bj.contains("place/saskatoon>"),
         "{bj}"

@@ -54,6 +54,9 @@ impl Entry {
 /// The gazetteer, built once per run.
 pub struct Gazetteer {
     pub entries: Vec<Entry>,
+    /// Each entry's English name folded by `en_key`, made on the first `find_en` (only
+    /// `import` of an English table asks; `extract` never pays for it).
+    en_keys: std::sync::OnceLock<Vec<String>>,
     forms: Vec<(String, Vec<usize>)>,
     ac: AhoCorasick,
     /// Organisations of `data/` by name: (id, name) for highlighting.
@@ -163,11 +166,11 @@ impl Gazetteer {
             .iter()
             .find(|(long, _)| *long == want)
             .map(|(_, short)| *short);
-        let hits: Vec<usize> = (0..self.entries.len())
-            .filter(|&i| {
-                let k = en_key(&self.entries[i].name_en);
-                k == want || Some(k.as_str()) == alias
-            })
+        let keys = self
+            .en_keys
+            .get_or_init(|| self.entries.iter().map(|e| en_key(&e.name_en)).collect());
+        let hits: Vec<usize> = (0..keys.len())
+            .filter(|&i| keys[i] == want || Some(keys[i].as_str()) == alias)
             .collect();
         let says_region = [
             "county",
@@ -186,8 +189,8 @@ impl Gazetteer {
             // A city table's "Buenos Aires" is the city, not the province of that name: take
             // an entry named "… of Buenos Aires" (the Autonomous City of Buenos Aires) if any.
             let of = format!(" of {want}");
-            let cities: Vec<usize> = (0..self.entries.len())
-                .filter(|&i| en_key(&self.entries[i].name_en).ends_with(&of))
+            let cities: Vec<usize> = (0..keys.len())
+                .filter(|&i| keys[i].ends_with(&of))
                 .collect();
             if !cities.is_empty() {
                 return cities;
@@ -198,10 +201,10 @@ impl Gazetteer {
             // name as the first words of a longer one ("Frankfurt am Main").
             let bare = strip_generic(&want);
             let prefix = format!("{want} ");
-            let mut hits: Vec<usize> = (0..self.entries.len())
+            let mut hits: Vec<usize> = (0..keys.len())
                 .filter(|&i| {
-                    let k = en_key(&self.entries[i].name_en);
-                    (bare != want && strip_generic(&k) == bare) || k.starts_with(&prefix)
+                    let k = &keys[i];
+                    (bare != want && strip_generic(k) == bare) || k.starts_with(&prefix)
                 })
                 .collect();
             if says_region && hits.iter().any(|&i| self.entries[i].level == Level::Region) {
@@ -347,12 +350,13 @@ impl Gazetteer {
         e: usize,
         before: &[(usize, usize, Vec<usize>)],
     ) -> bool {
-        let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
         let prev = s.checked_sub(1).map(|i| chars[i]);
         let next = chars.get(e).copied();
         let chained = before.last().is_some_and(|&(_, pe, _)| pe == s);
         // 肯特 in 查达姆-肯特市: the second half of a hyphenated name.
-        if prev.is_some_and(|c| matches!(c, '-' | '－' | '·' | '・')) && s >= 2 && cjk(chars[s - 2])
+        if prev.is_some_and(|c| matches!(c, '-' | '－' | '·' | '・'))
+            && s >= 2
+            && super::text::is_han(chars[s - 2])
         {
             return true;
         }
@@ -366,7 +370,9 @@ impl Gazetteer {
         e - s <= 3
             && chars[e - 1] == '区'
             && !chained
-            && prev.is_some_and(|c| cjk(c) && !"与和及在的、对同跟向同于赴到从至".contains(c))
+            && prev.is_some_and(|c| {
+                super::text::is_han(c) && !"与和及在的、对同跟向同于赴到从至".contains(c)
+            })
     }
 
     /// Whether chars[s..e] extended by one character on either side is a dictionary word
@@ -1082,6 +1088,7 @@ impl Builder {
             .or_else(|| self.by_iso.get("CN").copied());
         Gazetteer {
             jieba,
+            en_keys: std::sync::OnceLock::new(),
             by_id: self.by_id,
             entries: self.entries,
             forms,

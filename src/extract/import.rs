@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use super::gazetteer::{slug, Gazetteer};
-use super::text::fold;
+use super::text::{fold, is_han};
 use super::write::{Row, Rows};
 use super::NewPlace;
 use crate::model::{Dataset, Level};
@@ -227,7 +227,7 @@ pub fn import_ties(
     // A Chinese name through the gazetteer's names; a name without Chinese characters (a
     // table in English) through its English names.
     let resolve_name = |name: &str, context: Option<usize>| -> Option<usize> {
-        if !name.chars().any(is_cjk) {
+        if !name.chars().any(is_han) {
             let ids = gaz.find_en(name);
             return gaz.resolve(&ids, context, None).map(|r| r.0);
         }
@@ -366,7 +366,7 @@ pub fn import_ties(
                 };
                 // An English table: the new place keeps the English name it gives, and no
                 // Chinese name (none is known).
-                let (zh, en) = if zh.chars().any(is_cjk) {
+                let (zh, en) = if zh.chars().any(is_han) {
                     (zh, en)
                 } else {
                     ("", zh)
@@ -471,8 +471,4 @@ fn p_id(gaz: &Gazetteer, i: usize, places: &mut Vec<NewPlace>, ds: &Dataset) -> 
         places.push(NewPlace::from_entry(gaz, c));
     }
     gaz.entry(i).id.clone()
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
 }
