@@ -31,5 +31,5 @@ export async function render(root) {
         h('td', { class: 'num' }, r.facts),
         h('td', {}, r.url ? h('a', { href: r.url, rel: 'noopener noreferrer' }, t('rep.source')) : t('reps.kept')));
     })));
-  root.append(h('h1', {}, t('reps.title')), h('p', { class: 'muted' }, t('reps.help')), table);
+  root.append(h('h1', {}, t('reps.title')), h('p', { class: 'muted' }, t('reps.help')), h('div', { class: 'table-wrap' }, table));
 }
