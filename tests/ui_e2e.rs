@@ -407,11 +407,18 @@ fn review_page_end_to_end() {
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    // The page opened as `amity review` prints it: with this run's secret in the URL.
+    let access = amity::server::review::Access::new(listener.local_addr().unwrap().port()).unwrap();
+    let base = access.url();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = rt.spawn(amity::server::review::serve(listener, review, async move {
-        let _ = stopped.await;
-    }));
+    let server = rt.spawn(amity::server::review::serve(
+        listener,
+        review,
+        access,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     let out = repo().join("target/ui-e2e");
     std::fs::create_dir_all(&out).unwrap();
     let output = Command::new("node")

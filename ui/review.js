@@ -5,6 +5,20 @@ const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "
 
 let state = null;
 
+// The per-run secret `amity review` printed in the URL (?token=…): kept for this tab only and
+// taken out of the address bar, then sent with every /api/ request as X-Amity-Token. Without
+// it the server answers 403: another page the analyst has open cannot read or write here.
+const TOKEN = (() => {
+  const url = new URL(location.href);
+  const given = url.searchParams.get("token");
+  if (given) {
+    sessionStorage.setItem("amity-review-token", given);
+    url.searchParams.delete("token");
+    history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+  return given || sessionStorage.getItem("amity-review-token") || "";
+})();
+
 function setStatus(text, cls = "") {
   const el = $("#status");
   el.textContent = text;
@@ -12,10 +26,13 @@ function setStatus(text, cls = "") {
 }
 
 async function call(method, url, body) {
+  const write = method !== "GET";
+  const headers = { "x-amity-token": TOKEN };
+  if (write) headers["content-type"] = "application/json";
   const r = await fetch(url, {
     method,
-    headers: body ? { "content-type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
+    headers,
+    body: write ? JSON.stringify(body ?? {}) : undefined,
   });
   const j = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
   if (!r.ok) throw new Error(j.error || `HTTP ${r.status}`);
@@ -114,4 +131,5 @@ document.addEventListener("click", async (e) => {
   }
 });
 
-load().catch((e) => setStatus(String(e.message || e), "error"));
+if (!TOKEN) setStatus("This page needs the URL `amity review` printed (it ends in ?token=…).", "error");
+else load().catch((e) => setStatus(String(e.message || e), "error"));

@@ -32,13 +32,18 @@ pub fn run(a: Args) -> Result<()> {
             .await
             .map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1:{}: {e}", a.port)))?;
         let addr = listener.local_addr()?;
+        // A new secret each run: any page the analyst has open can reach 127.0.0.1, so the
+        // page's requests must prove they come from the URL printed here.
+        let access = amity::server::review::Access::new(addr.port())?;
         eprintln!(
-            "reviewing {} ({} candidate facts) into {}: open http://{addr}/ ; Ctrl-C stops",
+            "reviewing {} ({} candidate facts) into {}: open {} ; Ctrl-C stops",
             a.dir.display(),
             review.extraction.facts.len(),
-            data.display()
+            data.display(),
+            access.url()
         );
-        amity::server::review::serve(listener, review, amity::server::shutdown_signal()).await?;
+        amity::server::review::serve(listener, review, access, amity::server::shutdown_signal())
+            .await?;
         Ok(())
     })
 }

@@ -139,7 +139,7 @@ pub fn require_token(state: &AppState, headers: &HeaderMap, what: &str) -> Resul
 }
 
 /// Compares without an early exit, so the time taken does not reveal how much matched.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     let mut diff = (a.len() ^ b.len()) as u64;
     for i in 0..a.len().max(b.len()) {
         let x = a.get(i).copied().unwrap_or(0);

@@ -1,10 +1,12 @@
 // The review page of `amity review` in Debian's headless Chromium:
 //
-//   node tests/ui/review.mjs http://127.0.0.1:PORT OUTDIR
+//   node tests/ui/review.mjs 'http://127.0.0.1:PORT/?token=SECRET' OUTDIR
 //
 // Run by tests/ui_e2e.rs against a review server over a fresh extraction of the seed report.
 // Accepts two facts (the Minsk plan, the Bottrop memorandum), rejects one (the Olmazor letter of
 // intent), writes the accepted ones into data/ and checks the page says they were validated.
+// The page is opened with this run's secret in its URL, as `amity review` prints it; the page
+// must take it out of the address bar, and a request from the page without it must get 403.
 // Fails on any console error, page error or request leaving 127.0.0.1.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -36,6 +38,9 @@ const fact = (quote) => page.locator('.fact', { hasText: quote }).first();
 try {
   await page.goto(base);
   await page.waitForSelector('.fact');
+  if (page.url().includes('token=')) throw new Error(`the secret stays in the address bar: ${page.url()}`);
+  const without = (await context.request.get(`${origin}/api/review`)).status();
+  if (without !== 403) throw new Error(`a request without the secret got ${without}, not 403`);
   const sentence = page.locator('.sentence', { hasText: '门头沟区' });
   if (await sentence.locator('mark.place').count() < 2) throw new Error('mentions are highlighted in the sentence');
   await fact('与明斯克签署两市合作发展计划').locator('button[data-act=accepted]').click();
