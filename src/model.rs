@@ -167,7 +167,7 @@ pub struct Person {
     pub prov: Provenance,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Level {
     Continent,
     Country,
@@ -406,12 +406,25 @@ impl Pair {
 pub struct Crawl {
     /// Labels by QID number.
     pub names: HashMap<u64, String>,
+    /// Chinese and English names and the country of crawl places, from the gazetteer
+    /// (`data/gazetteer/wikidata_places.tsv`), by QID number.
+    pub places: HashMap<u64, WdNames>,
+    /// The countries those places lie in, by QID number: Chinese and English names.
+    pub countries: HashMap<u64, WdNames>,
     /// Undirected pairs, sorted by `(a, b)`.
     pub pairs: Vec<Pair>,
     /// Lines read from `relations.tsv` (non-empty).
     pub statements: usize,
     /// Lines repeating an earlier line exactly.
     pub duplicate_lines: usize,
+}
+
+/// A Wikidata place's names (either may be empty) and its country's QID number.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WdNames {
+    pub zh: String,
+    pub en: String,
+    pub country: Option<u64>,
 }
 
 impl Crawl {

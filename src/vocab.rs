@@ -147,6 +147,7 @@ pub mod am {
         // The Wikidata twin network (src/mapping/wikidata.rs).
         /// An entity of the Wikidata sister-city network.
         WIKIDATA_PLACE = "WikidataPlace";
+        WIKIDATA_COUNTRY = "wikidataCountry";
         /// One undirected link of the Wikidata sister-city network.
         WIKIDATA_TWIN_PAIR = "WikidataTwinPair";
         LISTED_BY = "listedBy";

@@ -92,6 +92,9 @@ pub fn run(a: Args) -> Result<()> {
         t_gaz,
         t_x
     );
+    if let Some(basis) = &x.header.home_basis {
+        eprintln!("home: {} ({basis})", x.header.home);
+    }
     if x.header.date.is_none() {
         eprintln!(
             "note: the report's date is not stated; reports.csv needs one: pass --date YYYY-MM-DD"

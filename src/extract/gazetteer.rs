@@ -12,12 +12,14 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::text::fold;
 use crate::model::{Dataset, Level};
 
 const COUNTRIES: &str = include_str!("../../data/gazetteer/countries.tsv");
 const CITIES: &str = include_str!("../../data/gazetteer/cities.tsv");
 const ALIASES: &str = include_str!("../../data/gazetteer/aliases.tsv");
 const REGIONS_CN: &str = include_str!("../../data/gazetteer/regions_cn.tsv");
+const CN_DIVISIONS: &str = include_str!("../../data/gazetteer/cn_divisions.tsv");
 
 /// One place the gazetteer knows.
 #[derive(Clone, Debug)]
@@ -43,6 +45,8 @@ pub struct Entry {
     /// Hong Kong, Macao and Taiwan: regions the reports frame as handled by the HK-Macao
     /// office, never as foreign countries; counterparts all the same.
     pub framed_region: bool,
+    /// The official division code of a unit of the Chinese mainland (`cn_divisions.tsv`).
+    pub code: Option<String>,
 }
 
 impl Entry {
@@ -58,6 +62,9 @@ pub struct Gazetteer {
     /// `import` of an English table asks; `extract` never pays for it).
     en_keys: std::sync::OnceLock<Vec<String>>,
     forms: Vec<(String, Vec<usize>)>,
+    /// Every Chinese name of every entry (with and without its suffix), unfiltered: a table
+    /// cell or `--home` is a name by construction, so 合作市 there is the city.
+    names: HashMap<String, Vec<usize>>,
     ac: AhoCorasick,
     /// Organisations of `data/` by name: (id, name) for highlighting.
     /// Organisation id, the form, and for a form that does not name its city ("市政府",
@@ -141,6 +148,7 @@ impl Gazetteer {
         b.add_data(ds);
         b.add_countries(COUNTRIES);
         b.add_regions_cn(REGIONS_CN);
+        b.add_cn_divisions(CN_DIVISIONS);
         b.add_cities(CITIES);
         b.add_aliases(ALIASES);
         b.finish(ds)
@@ -158,6 +166,12 @@ impl Gazetteer {
     /// "the" or a trailing "City"/"County" (so "Linkoping" finds Linköping and "the United
     /// States of America" the United States); for tables that give only English names.
     pub fn find_en(&self, name: &str) -> Vec<usize> {
+        self.most_populous(self.find_en_all(name))
+    }
+
+    /// The entries an English name may be, every namesake kept (for [`Gazetteer::lookup`],
+    /// which narrows by country and qualifier before choosing).
+    fn find_en_all(&self, name: &str) -> Vec<usize> {
         let want = en_key(name);
         if want.is_empty() {
             return Vec::new();
@@ -169,9 +183,16 @@ impl Gazetteer {
         let keys = self
             .en_keys
             .get_or_init(|| self.entries.iter().map(|e| en_key(&e.name_en)).collect());
-        let hits: Vec<usize> = (0..keys.len())
+        let mut hits: Vec<usize> = (0..keys.len())
             .filter(|&i| keys[i] == want || Some(keys[i].as_str()) == alias)
             .collect();
+        // "Nara" is both 奈良县 (the prefecture, "Nara") and 奈良市 ("Nara-shi"): keep both,
+        // so the city can win over its region as it does for Chinese names.
+        if !hits.is_empty() && hits.iter().all(|&i| self.entries[i].level == Level::Region) {
+            hits.extend((0..keys.len()).filter(|&i| {
+                self.entries[i].level == Level::City && strip_generic(&keys[i]) == want
+            }));
+        }
         let says_region = [
             "county",
             "province",
@@ -210,9 +231,9 @@ impl Gazetteer {
             if says_region && hits.iter().any(|&i| self.entries[i].level == Level::Region) {
                 hits.retain(|&i| self.entries[i].level == Level::Region);
             }
-            return self.most_populous(hits);
+            return hits;
         }
-        self.most_populous(hits)
+        hits
     }
 
     /// Of several same-named entries, the city (or else any) with the largest population,
@@ -461,6 +482,158 @@ impl Gazetteer {
         self.single(candidates).map(|b| (b, 0.85))
     }
 
+    /// The entries a Chinese name (a table cell, `--home`) names exactly; only when none does,
+    /// the name with its suffix dropped or with one added (塔什干 / 塔什干市).
+    pub fn named(&self, name: &str) -> Vec<usize> {
+        let f: String = fold(name)
+            .into_iter()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if let Some(ids) = self.names.get(&f) {
+            return ids.clone();
+        }
+        self.named_loosely(&f)
+    }
+
+    /// The entries `name` names with its suffix dropped or one added (and exactly).
+    fn named_loosely(&self, name: &str) -> Vec<usize> {
+        let f: String = fold(name)
+            .into_iter()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let mut out: Vec<usize> = self.names.get(&f).cloned().unwrap_or_default();
+        let mut add = |ids: Option<&Vec<usize>>| {
+            for &i in ids.into_iter().flatten() {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        };
+        let stem = strip_cn_suffix(&f);
+        if stem != f {
+            add(self.names.get(stem));
+        }
+        for sfx in SUFFIXES {
+            add(self.names.get(&format!("{f}{sfx}")));
+        }
+        out
+    }
+
+    /// What a cell or name resolves to. The cell may hold a Chinese name, an English one or
+    /// both (`奈良市 Nara`), and a qualifier in brackets (`Kansas City (Missouri)`, `堪萨斯市
+    /// (密苏里州)`); `within` (a country or region the row or context gives) narrows it, and
+    /// nothing outside it is taken. Namesakes left apart are [`Lookup::Many`], never a guess.
+    pub fn lookup(&self, cell: &str, within: Option<usize>) -> Lookup {
+        let c = Cell::split(cell);
+        if c.zh.is_empty() && c.en.is_empty() {
+            return Lookup::None;
+        }
+        let by_zh = if c.zh.is_empty() {
+            Vec::new()
+        } else {
+            self.named(&c.zh)
+        };
+        let by_en = if c.en.is_empty() {
+            Vec::new()
+        } else {
+            self.find_en_all(&c.en)
+        };
+        let mut cands: Vec<usize> = match (by_zh.is_empty(), by_en.is_empty()) {
+            (false, false) => {
+                let mut both: Vec<usize> = by_zh
+                    .iter()
+                    .copied()
+                    .filter(|i| by_en.contains(i))
+                    .collect();
+                if both.is_empty() {
+                    // 爱丁堡市 Edinburgh: the city 爱丁堡 is named by both, loosely.
+                    let loose = self.named_loosely(&c.zh);
+                    both = by_en
+                        .iter()
+                        .copied()
+                        .filter(|i| loose.contains(i))
+                        .collect();
+                }
+                if both.is_empty() {
+                    // The two names disagree: keep both sides' options for the analyst.
+                    by_zh.iter().chain(&by_en).copied().collect()
+                } else {
+                    both
+                }
+            }
+            (false, true) => by_zh,
+            (true, false) => by_en,
+            (true, true) => Vec::new(),
+        };
+        cands.sort_unstable();
+        cands.dedup();
+        if let Some(q) = &c.qualifier {
+            let outer: Vec<usize> = match self.lookup(q, within) {
+                Lookup::One(o) => vec![o],
+                Lookup::Many(os) => os,
+                Lookup::None => Vec::new(),
+            };
+            let inside: Vec<usize> = cands
+                .iter()
+                .copied()
+                .filter(|&i| outer.iter().any(|&o| o != i && self.within(i, o)))
+                .collect();
+            if !inside.is_empty() {
+                cands = inside;
+            }
+        }
+        if let Some(w) = within {
+            cands.retain(|&i| i != w && self.within(i, w));
+        }
+        match cands.len() {
+            0 => Lookup::None,
+            1 => Lookup::One(cands[0]),
+            _ => match self
+                .single(&cands)
+                .or_else(|| self.prefecture_over_counties(&cands))
+            {
+                Some(one) => Lookup::One(one),
+                None => Lookup::Many(cands),
+            },
+        }
+    }
+
+    /// A bare Chinese name shared by one prefecture-level (or higher) unit and county-level
+    /// ones only: the prefecture, as the name is used (西安 is 西安市, not 西安区 of Liaoyuan;
+    /// a district is written with its 区). Two prefectures, or a non-coded entry, stay apart.
+    fn prefecture_over_counties(&self, c: &[usize]) -> Option<usize> {
+        let codes: Option<Vec<&str>> = c.iter().map(|&i| self.entries[i].code.as_deref()).collect();
+        let codes = codes?;
+        let high: Vec<usize> = (0..c.len()).filter(|&k| codes[k].ends_with("00")).collect();
+        (high.len() == 1).then(|| c[high[0]])
+    }
+
+    /// One line naming an entry for a person choosing between namesakes: its Chinese and
+    /// English names, its id and what it lies in (长宁区 (cn-310105) in 上海市, 中国).
+    pub fn describe(&self, i: usize) -> String {
+        let e = &self.entries[i];
+        let mut s = e.name_zh.clone();
+        if !e.name_en.is_empty() {
+            s.push(' ');
+            s.push_str(&e.name_en);
+        }
+        s.push_str(&format!(" (id {}, {}", e.id, e.level_key()));
+        if let Some(code) = &e.code {
+            s.push_str(&format!(", code {code}"));
+        }
+        s.push(')');
+        let up: Vec<&str> = self
+            .ancestors(i)
+            .map(|a| self.entries[a].name_zh.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !up.is_empty() {
+            s.push_str(" in ");
+            s.push_str(&up.join(", "));
+        }
+        s
+    }
+
     /// One entry out of several, when the text need not say more: the only one; else the
     /// only curated one; else a country over its namesakes; else one at least ten times as
     /// populous as every other.
@@ -485,8 +658,8 @@ impl Gazetteer {
                     .collect();
                 if cities.len() == 1
                     && c.iter().all(|&i| {
-                        self.entries[i].level != Level::City
-                            || self.entries[i].country == self.entries[cities[0]].country
+                        matches!(self.entries[i].level, Level::City | Level::Region)
+                            && self.entries[i].country == self.entries[cities[0]].country
                     })
                     && c.iter()
                         .all(|&i| self.entries[i].country == self.entries[cities[0]].country)
@@ -513,6 +686,53 @@ impl Gazetteer {
     }
 }
 
+/// What a name resolves to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lookup {
+    One(usize),
+    /// Namesakes the name and its context do not tell apart.
+    Many(Vec<usize>),
+    None,
+}
+
+/// A table cell or a name split into its Chinese part, its English part and a bracketed
+/// qualifier: `奈良市 Nara`, `Kansas City (Missouri)`, `堪萨斯市（密苏里州）`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cell {
+    pub zh: String,
+    pub en: String,
+    pub qualifier: Option<String>,
+}
+
+impl Cell {
+    pub fn split(cell: &str) -> Cell {
+        let folded: String = fold(cell).into_iter().collect();
+        let mut main = folded.trim().to_string();
+        let mut qualifier = None;
+        if let (Some(open), true) = (main.find('('), main.ends_with(')')) {
+            let q = main[open + 1..main.len() - 1].trim().to_string();
+            if !q.is_empty() {
+                qualifier = Some(q);
+            }
+            main = main[..open].trim().to_string();
+        }
+        let (mut zh, mut en) = (String::new(), String::new());
+        for c in main.chars() {
+            if super::text::is_han(c) || c == '·' || (c == '-' && !zh.is_empty() && en.is_empty())
+            {
+                zh.push(c);
+            } else if c.is_alphabetic() || (!en.is_empty() && matches!(c, ' ' | '-' | '\'' | '.')) {
+                en.push(c);
+            }
+        }
+        Cell {
+            zh: zh.trim_matches(|c| c == '-' || c == '·').to_string(),
+            en: en.trim().trim_end_matches(['-', '.']).trim().to_string(),
+            qualifier,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     entries: Vec<Entry>,
@@ -524,6 +744,58 @@ struct Builder {
     by_name: HashMap<(String, Option<usize>), usize>,
     /// Table entries by their source id, for aliases.
     by_source: HashMap<String, usize>,
+    /// cities.tsv entries by (name, country, is a city), to keep one of a doubled row.
+    by_name_level: HashMap<(String, usize, bool), Vec<usize>>,
+}
+
+/// Whether a CN row of cities.tsv filed under Hong Kong, Macao or Taiwan lies there: dr5hn
+/// files some mainland cities (东莞, 中山) under its Taiwan state, and the mainland comes from
+/// the division list instead.
+fn in_framed_region(admin1: &str, lat: &str, lon: &str) -> bool {
+    let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) else {
+        return false;
+    };
+    let inside =
+        |(s, n, w, e): (f64, f64, f64, f64)| (s..=n).contains(&lat) && (w..=e).contains(&lon);
+    match admin1 {
+        "香港" => inside((22.1, 22.6, 113.8, 114.5)),
+        "澳门" => inside((22.1, 22.25, 113.5, 113.65)),
+        // Taiwan, Penghu, Kinmen and Matsu.
+        "台湾" => inside((21.8, 25.4, 119.3, 122.1)) || inside((24.3, 26.4, 118.1, 120.6)),
+        _ => false,
+    }
+}
+
+/// A Chinese unit's name without its generic part: 内蒙古 for 内蒙古自治区, 延边 for
+/// 延边朝鲜族自治州 (the stem keeps at least two characters).
+pub fn strip_cn_suffix(s: &str) -> &str {
+    const GENERIC: &[&str] = &[
+        "特别行政区",
+        "维吾尔自治区",
+        "壮族自治区",
+        "回族自治区",
+        "自治区",
+        "自治州",
+        "自治县",
+        "自治旗",
+        "地区",
+        "林区",
+        "特区",
+        "省",
+        "市",
+        "县",
+        "区",
+        "旗",
+        "盟",
+    ];
+    for g in GENERIC {
+        if let Some(t) = s.strip_suffix(g) {
+            if t.chars().count() >= 2 {
+                return t;
+            }
+        }
+    }
+    s
 }
 
 fn strip_suffix(s: &str) -> Option<&str> {
@@ -579,6 +851,7 @@ fn en_key(s: &str) -> String {
 fn strip_generic(k: &str) -> String {
     for w in [
         " city",
+        " shi",
         " county",
         " municipality",
         " metropolitan city",
@@ -675,6 +948,7 @@ impl Builder {
                 source: "data/places.csv".into(),
                 in_data: true,
                 framed_region: framed,
+                code: None,
             });
         }
         for p in &ds.places {
@@ -725,6 +999,7 @@ impl Builder {
             source: format!("gn:{gn}"),
             in_data: false,
             framed_region: false,
+            code: None,
         });
         self.by_name.insert((zh.to_string(), None), i);
         Some(i)
@@ -797,6 +1072,7 @@ impl Builder {
                         source: get(src).to_string(),
                         in_data: false,
                         framed_region: false,
+                        code: None,
                     });
                     self.entries[i].country = Some(i);
                     self.by_name.insert((name_zh.to_string(), Some(i)), i);
@@ -850,6 +1126,11 @@ impl Builder {
                 let Some(&country) = self.by_iso.get(&iso.to_ascii_uppercase()) else {
                     continue;
                 };
+                // The mainland comes from the official division list (`add_cn_divisions`);
+                // dr5hn's CN rows doubled places (two 贵阳) and mistranslated others.
+                if iso.eq_ignore_ascii_case("CN") && !in_framed_region(admin1, lat, lon) {
+                    continue;
+                }
                 let parent = if pass == "city" {
                     regions
                         .get(&(country, admin1.clone()))
@@ -859,6 +1140,35 @@ impl Builder {
                     Some(country)
                 };
                 let qid = sid.starts_with('Q').then(|| sid.clone());
+                // The same place twice in the table (dr5hn and GeoNames, or two dr5hn rows
+                // with one population): keep the first, learn a QID the first lacks.
+                let point = (lat.parse::<f64>().ok(), lon.parse::<f64>().ok());
+                let pop: u64 = pop.parse().unwrap_or(0);
+                let twin = self
+                    .by_name_level
+                    .get(&(zh.clone(), country, pass == "city"))
+                    .and_then(|is| {
+                        is.iter().copied().find(|&j| {
+                            let e = &self.entries[j];
+                            let near = match (point, e.lat, e.lon) {
+                                ((Some(a), Some(b)), Some(c), Some(d)) => {
+                                    (a - c).abs() < 0.03 && (b - d).abs() < 0.03
+                                }
+                                _ => false,
+                            };
+                            near || (pop > 0 && e.population == pop)
+                        })
+                    });
+                if let Some(j) = twin {
+                    if self.entries[j].wikidata.is_none() {
+                        if let Some(q) = &qid {
+                            self.by_qid.entry(q.clone()).or_insert(j);
+                            self.entries[j].wikidata = Some(q.clone());
+                        }
+                    }
+                    self.by_source.insert(sid.clone(), j);
+                    continue;
+                }
                 // The same place curated in data/: keep the curated entry, learn its forms.
                 let existing = qid
                     .as_ref()
@@ -902,13 +1212,18 @@ impl Builder {
                     country: Some(country),
                     lat: lat.parse().ok(),
                     lon: lon.parse().ok(),
-                    population: pop.parse().unwrap_or(0),
+                    population: pop,
                     wikidata: qid,
                     source: sid.clone(),
                     in_data: false,
                     framed_region: false,
+                    code: None,
                 });
                 self.by_source.insert(sid.clone(), i);
+                self.by_name_level
+                    .entry((zh.clone(), country, pass == "city"))
+                    .or_default()
+                    .push(i);
                 if pass == "region" {
                     regions.insert((country, zh.clone()), i);
                 }
@@ -935,6 +1250,94 @@ impl Builder {
                     self.entries[i].alt_zh.push(alias);
                 }
             }
+        }
+    }
+
+    /// `cn_divisions.tsv`: code, name_zh, name_en, kind, parent_code, lat, lon, coord_source,
+    /// wikidata — every unit of the mainland down to county level, parents first (code
+    /// order). A unit `data/` holds (the same name, with or without its suffix, under the same
+    /// parent) stays `data/`'s entry and learns the code and the official name.
+    fn add_cn_divisions(&mut self, tsv: &str) {
+        let Some(cn) = self.by_iso.get("CN").copied() else {
+            return;
+        };
+        let mut by_code: HashMap<String, usize> = HashMap::new();
+        for line in tsv.lines().skip(1) {
+            let f: Vec<&str> = line.split('\t').map(str::trim).collect();
+            if f.len() < 9 || f[1].is_empty() {
+                continue;
+            }
+            let (code, zh, en, kind, parent_code) = (f[0], f[1], f[2], f[3], f[4]);
+            let parent = if parent_code.is_empty() {
+                cn
+            } else {
+                match by_code.get(parent_code) {
+                    Some(&p) => p,
+                    None => continue,
+                }
+            };
+            let level = match kind {
+                "province" | "autonomous_region" => Level::Region,
+                "urban_district" | "special_district" | "forestry_district" => Level::District,
+                _ => Level::City,
+            };
+            let stem = strip_cn_suffix(zh);
+            let existing = self.entries.iter().position(|e| {
+                e.in_data
+                    && e.country == Some(cn)
+                    && e.level != Level::Country
+                    && (e.name_zh == zh
+                        || strip_cn_suffix(&e.name_zh) == stem
+                        || e.alt_zh.iter().any(|a| a == zh))
+                    && match e.parent {
+                        Some(p) => p == parent,
+                        None => parent == cn,
+                    }
+            });
+            let i = match existing {
+                Some(i) => {
+                    let e = &mut self.entries[i];
+                    if e.name_zh != zh && !e.alt_zh.iter().any(|a| a == zh) {
+                        e.alt_zh.push(zh.to_string());
+                    }
+                    e.code = Some(code.to_string());
+                    i
+                }
+                None => {
+                    let mut id = if en.is_empty() {
+                        format!("cn-{code}")
+                    } else {
+                        slug(en)
+                    };
+                    if self.by_id.contains_key(&id) {
+                        id = format!("cn-{code}");
+                    }
+                    let alt = if stem != zh && stem.chars().count() >= 2 {
+                        vec![stem.to_string()]
+                    } else {
+                        Vec::new()
+                    };
+                    self.push(Entry {
+                        id,
+                        name_zh: zh.to_string(),
+                        name_en: en.to_string(),
+                        alt_zh: alt,
+                        level,
+                        parent: Some(parent),
+                        country: Some(cn),
+                        lat: f[5].parse().ok(),
+                        lon: f[6].parse().ok(),
+                        population: 0,
+                        wikidata: f[8].starts_with('Q').then(|| f[8].to_string()),
+                        source: format!("cn:{code}"),
+                        in_data: false,
+                        framed_region: false,
+                        code: Some(code.to_string()),
+                    })
+                }
+            };
+            by_code.insert(code.to_string(), i);
+            self.by_source.insert(format!("cn:{code}"), i);
         }
     }
 
@@ -982,6 +1385,7 @@ impl Builder {
                 source: f[7].to_string(),
                 in_data: false,
                 framed_region: true,
+                code: None,
             });
             self.by_source.insert(f[7].to_string(), i);
         }
@@ -999,7 +1403,20 @@ impl Builder {
             !(tags.len() == 1 && tags[0].tag.starts_with('n') && tags[0].tag != "n")
         };
         let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, e) in self.entries.iter().enumerate() {
+            let stem = strip_cn_suffix(&e.name_zh);
+            for n in std::iter::once(e.name_zh.as_str())
+                .chain(e.alt_zh.iter().map(String::as_str))
+                .chain([stem, strip_suffix(&e.name_zh).unwrap_or("")])
+            {
+                if n.chars().count() >= 2 {
+                    let ids = names.entry(n.to_string()).or_default();
+                    if !ids.contains(&i) {
+                        ids.push(i);
+                    }
+                }
+            }
             let mut forms: Vec<String> = std::iter::once(e.name_zh.clone())
                 .chain(e.alt_zh.iter().cloned())
                 .collect();
@@ -1092,6 +1509,7 @@ impl Builder {
             by_id: self.by_id,
             entries: self.entries,
             forms,
+            names,
             ac,
             org_forms,
             org_ac,

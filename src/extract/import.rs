@@ -6,8 +6,8 @@
 
 use std::collections::HashSet;
 
-use super::gazetteer::{slug, Gazetteer};
-use super::text::{fold, is_han};
+use super::gazetteer::{slug, Cell, Gazetteer, Lookup};
+use super::text::fold;
 use super::write::{Row, Rows};
 use super::NewPlace;
 use crate::model::{Dataset, Level};
@@ -224,27 +224,31 @@ pub fn import_ties(
             reason,
         })
     };
-    // A Chinese name through the gazetteer's names; a name without Chinese characters (a
-    // table in English) through its English names.
-    let resolve_name = |name: &str, context: Option<usize>| -> Option<usize> {
-        if !name.chars().any(is_han) {
-            let ids = gaz.find_en(name);
-            return gaz.resolve(&ids, context, None).map(|r| r.0);
+    let home_i = match gaz
+        .by_id(home)
+        .map(Lookup::One)
+        .unwrap_or_else(|| gaz.lookup(home, None))
+    {
+        Lookup::One(i) => i,
+        found => {
+            let reason = match found {
+                Lookup::Many(c) => format!(
+                    "--home names {} places: {}; choose one with --home ID",
+                    c.len(),
+                    c.iter()
+                        .map(|&i| gaz.describe(i))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                _ => "--home must be a place id or a place name amity knows".into(),
+            };
+            return Err(vec![TableError {
+                line: 0,
+                column: 0,
+                value: home.to_string(),
+                reason,
+            }]);
         }
-        let f: String = fold(name).into_iter().collect();
-        let n = f.chars().count();
-        gaz.find(&f)
-            .into_iter()
-            .find(|(s, e, _)| *s == 0 && *e == n)
-            .and_then(|(_, _, ids)| gaz.resolve(&ids, context, None).map(|r| r.0))
-    };
-    let Some(home_i) = gaz.by_id(home).or_else(|| resolve_name(home, None)) else {
-        return Err(vec![TableError {
-            line: 0,
-            column: 0,
-            value: home.to_string(),
-            reason: "--home must be a place id or a Chinese place name amity knows".into(),
-        }]);
     };
     let text = match std::str::from_utf8(table) {
         Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
@@ -342,9 +346,18 @@ pub fn import_ties(
         let country = if country_zh.is_empty() {
             None
         } else {
-            match resolve_name(country_zh, None).filter(|&c| gaz.entry(c).level == Level::Country) {
-                Some(c) => Some(c),
-                None => {
+            let countries = |l: Lookup| match l {
+                Lookup::One(c) => vec![c],
+                Lookup::Many(cs) => cs,
+                Lookup::None => Vec::new(),
+            };
+            let found: Vec<usize> = countries(gaz.lookup(country_zh, None))
+                .into_iter()
+                .filter(|&c| gaz.entry(c).level == Level::Country)
+                .collect();
+            match found[..] {
+                [c] => Some(c),
+                _ => {
                     err(
                         &mut errs,
                         line,
@@ -356,21 +369,27 @@ pub fn import_ties(
                 }
             }
         };
-        // The partner: the whole name, resolved within its country.
-        let partner = match resolve_name(zh, country) {
-            Some(p) if Some(p) != country => p_id(gaz, p, &mut places, ds),
-            _ => {
+        // The partner: the cell (and the English column), resolved within its country.
+        let cell = if en.is_empty() || zh.contains(en) {
+            zh.to_string()
+        } else {
+            format!("{zh} {en}")
+        };
+        let partner = match gaz.lookup(&cell, country) {
+            Lookup::One(p) => p_id(gaz, p, &mut places, ds),
+            found => {
                 let Some(c) = country else {
                     err(&mut errs, line, zh_col + 1, zh, "a partner amity can place: give its country, or a name the gazetteer knows".into());
                     continue;
                 };
-                // An English table: the new place keeps the English name it gives, and no
-                // Chinese name (none is known).
-                let (zh, en) = if zh.chars().any(is_han) {
-                    (zh, en)
-                } else {
-                    ("", zh)
-                };
+                // A new place: the Chinese and the English name apart, never a centroid for
+                // coordinates, and the namesakes it could be listed for the analyst.
+                let names = Cell::split(&cell);
+                let (zh, en) = (names.zh.as_str(), names.en.as_str());
+                if zh.is_empty() && en.is_empty() {
+                    err(&mut errs, line, zh_col + 1, &cell, "a partner name".into());
+                    continue;
+                }
                 let parent = p_id(gaz, c, &mut places, ds);
                 let level = match zh.chars().last() {
                     Some('区' | '县' | '郡') => Level::District,
@@ -386,21 +405,27 @@ pub fn import_ties(
                     id = format!("{id}-{}", gaz.entry(c).id);
                 }
                 taken.insert(id.clone());
-                let e = gaz.entry(c);
+                let note = match found {
+                    Lookup::Many(options) => format!(
+                        "A partner in the table that the gazetteer cannot tell apart from its namesakes: {}. No coordinates until one is chosen.",
+                        options.iter().map(|&i| gaz.describe(i)).collect::<Vec<_>>().join("; ")
+                    ),
+                    _ => "A partner in the table that no gazetteer knows. No coordinates until a source gives them.".to_string(),
+                };
                 places.push(NewPlace {
                     id: id.clone(),
                     name_zh: zh.to_string(),
                     name_en: en.to_string(),
                     level,
                     parent: Some(parent),
-                    lat: e.lat,
-                    lon: e.lon,
+                    lat: None,
+                    lon: None,
                     source: Some(format!("{label} line {line}")),
                     wikidata: None,
                     passage: None,
                     quote: None,
                     unknown: true,
-                    note: Some(format!("A partner in the table that no gazetteer knows. Coordinates approximate: those of {}.", e.name_en)),
+                    note: Some(note),
                 });
                 id
             }

@@ -46,8 +46,10 @@ pub enum ExtractError {
     NotChinese(String),
     #[error("cannot tell which city the report is from: no Chinese city in its header or text; pass --home PLACE")]
     NoHome,
-    #[error("--home {0:?} is neither a place id nor a Chinese place name amity knows")]
+    #[error("--home {0:?} is neither a place id nor a place name amity knows (try the full name, such as 长宁区 or 贵阳市, or a place id)")]
     UnknownHome(String),
+    #[error("--home {0:?} names {n} places: {list}; choose one with --home ID", n = .1.len(), list = .1.join("; "))]
+    AmbiguousHome(String, Vec<String>),
     #[error("--date {0:?} is not a date of the form YYYY-MM-DD")]
     BadDate(String),
     #[error("--report-id {0:?} must be lowercase ASCII letters, digits and hyphens")]
@@ -186,6 +188,9 @@ pub struct Header {
     pub period_start: String,
     pub period_end: String,
     pub home: String,
+    /// How the home was found: given by `--home`, or guessed from which words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub home_basis: Option<String>,
 }
 
 /// A numbered sentence with its passage id.
@@ -463,10 +468,9 @@ impl<'a> Extractor<'a> {
             }
         }
         // Home: as given, else the first Chinese city in the header, else in the text.
+        let mut home_basis = Some("given by --home".to_string());
         let home = match &opts.home {
-            Some(h) => self
-                .home_from(h)
-                .ok_or_else(|| ExtractError::UnknownHome(h.clone()))?,
+            Some(h) => self.home_from(h)?,
             None => {
                 let header_text: String = [title.clone(), issuer.clone()]
                     .into_iter()
@@ -474,9 +478,17 @@ impl<'a> Extractor<'a> {
                     .chain(first_lines.iter().map(|s| s.to_string()))
                     .collect::<Vec<_>>()
                     .join("。");
-                self.first_city(&header_text)
-                    .or_else(|| self.first_city(&split.text))
-                    .ok_or(ExtractError::NoHome)?
+                let (i, words, place) = match self.first_city(&header_text) {
+                    Some((i, w)) => (i, w, "the header"),
+                    None => self
+                        .first_city(&split.text)
+                        .map(|(i, w)| (i, w, "the text"))
+                        .ok_or(ExtractError::NoHome)?,
+                };
+                home_basis = Some(format!(
+                    "guessed from 「{words}」 in {place}; pass --home to choose another"
+                ));
+                i
             }
         };
         let home_id = gaz.entry(home).id.clone();
@@ -537,41 +549,74 @@ impl<'a> Extractor<'a> {
             period_start,
             period_end,
             home: home_id,
+            home_basis,
         })
     }
 
-    fn home_from(&self, h: &str) -> Option<usize> {
+    /// `--home`: a place id, else a name; a name several places bear is refused with the
+    /// candidates (each with its id and what it lies in), never guessed.
+    fn home_from(&self, h: &str) -> Result<usize, ExtractError> {
         if let Some(i) = self.gaz.by_id(h) {
-            return Some(i);
+            return Ok(i);
         }
-        let f: String = fold(h).into_iter().collect();
-        self.gaz
-            .find(&f)
-            .into_iter()
-            .find(|(s, e, _)| *s == 0 && *e == f.chars().count())
-            .and_then(|(_, _, ids)| self.gaz.resolve(&ids, None, None).map(|r| r.0))
+        match self.gaz.lookup(h, None) {
+            gazetteer::Lookup::One(i) => Ok(i),
+            gazetteer::Lookup::Many(c) => {
+                // A home is in China: foreign namesakes do not make a Chinese name ambiguous.
+                let domestic: Vec<usize> = c
+                    .iter()
+                    .copied()
+                    .filter(|&i| !self.gaz.is_counterpart(i) || self.gaz.entry(i).framed_region)
+                    .collect();
+                match domestic[..] {
+                    [one] => Ok(one),
+                    _ => Err(ExtractError::AmbiguousHome(
+                        h.to_string(),
+                        (if domestic.is_empty() { c } else { domestic })
+                            .iter()
+                            .map(|&i| self.gaz.describe(i))
+                            .collect(),
+                    )),
+                }
+            }
+            gazetteer::Lookup::None => Err(ExtractError::UnknownHome(h.to_string())),
+        }
     }
 
-    /// The first city (or district's city) of China named in `text`.
-    fn first_city(&self, text: &str) -> Option<usize> {
+    /// The first city (or district's city) of China named in `text`, with the words it was
+    /// read from. Only a name written as a place counts: one `data/` holds, or one followed by
+    /// its administrative suffix (市, 区, 县…) or by the office that speaks for it (外办,
+    /// 人民政府…), so 成功 in 成功举办 or 浦江 in a river's name never makes a home.
+    fn first_city(&self, text: &str) -> Option<(usize, String)> {
         let f: String = fold(text).into_iter().collect();
-        for (_, _, ids) in self.gaz.find(&f) {
+        let chars: Vec<char> = f.chars().collect();
+        for (s, e, ids) in self.gaz.find(&f) {
             let Some((i, _)) = self.gaz.resolve(&ids, None, None) else {
                 continue;
             };
             if !self.gaz.is_domestic(i) {
                 continue;
             }
+            let words: String = chars[s..e].iter().collect();
+            let after: String = chars[e..chars.len().min(e + 6)].iter().collect();
+            let written_as_place = self.gaz.entry(i).in_data
+                || words.ends_with(['市', '区', '县', '省', '州', '旗', '盟'])
+                || ["外办", "外事", "人民政府", "政府", "人大", "政协"]
+                    .iter()
+                    .any(|w| after.starts_with(w));
+            if !written_as_place {
+                continue;
+            }
             let e = self.gaz.entry(i);
             match e.level {
-                Level::City => return Some(i),
+                Level::City => return Some((i, words)),
                 Level::District => {
                     if let Some(p) = self
                         .gaz
                         .ancestors(i)
                         .find(|&a| self.gaz.entry(a).level == Level::City)
                     {
-                        return Some(p);
+                        return Some((p, words));
                     }
                 }
                 _ => {}
@@ -979,23 +1024,18 @@ impl<'a> Extractor<'a> {
             return u;
         }
         let u = self.unknown.len();
-        let (lat, lon, approx) = parent
-            .as_deref()
-            .and_then(|pid| self.gaz.by_id(pid))
-            .map(|i| {
-                (
-                    self.gaz.entry(i).lat,
-                    self.gaz.entry(i).lon,
-                    self.gaz.entry(i).name_en.clone(),
-                )
-            })
-            .unwrap_or((None, None, String::new()));
+        // A new place has no coordinates until a source gives them: never its parent's or its
+        // country's point, which the map would draw as if it were the place.
+        let (lat, lon) = (None, None);
         let orig: Vec<char> = p.text.chars().collect();
         let folded: Vec<char> = fold(&p.text);
         let quote =
             find_chars(&folded, name).map(|s| orig[s..s + name.chars().count()].iter().collect());
         let note = note.or_else(|| {
-            lat.map(|_| format!("New place named in the report; no source checked yet. Coordinates approximate: those of {approx}."))
+            Some(
+                "New place named in the report; no source checked yet, so no coordinates."
+                    .to_string(),
+            )
         });
         self.unknown.push(NewPlace {
             id: format!("new-{}-{}", p.id, u + 1),

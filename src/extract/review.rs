@@ -185,14 +185,15 @@ impl Review {
     }
 
     fn place(&self, c: &str) -> Option<PlaceRef> {
-        let i = self.gaz.by_id(c).or_else(|| {
-            let f: String = super::text::fold(c).into_iter().collect();
-            self.gaz
-                .find(&f)
-                .into_iter()
-                .find(|(s, e, _)| *s == 0 && *e == f.chars().count())
-                .and_then(|(_, _, ids)| self.gaz.resolve(&ids, None, None).map(|r| r.0))
-        });
+        // The same resolution as `import` and `--home`: a name several places bear is not
+        // taken (the reviewer gives the id).
+        let i = self
+            .gaz
+            .by_id(c)
+            .or_else(|| match self.gaz.lookup(c, None) {
+                super::gazetteer::Lookup::One(i) => Some(i),
+                _ => None,
+            });
         if let Some(i) = i {
             let e = self.gaz.entry(i);
             return Some(PlaceRef {

@@ -496,10 +496,6 @@ fn tie_row(
 pub(crate) fn place_row(np: &NewPlace) -> Row {
     let coord_source = match (&np.lat, &np.source) {
         (None, _) => String::new(),
-        (Some(_), _) if np.unknown => format!(
-            "approximate: those of {}",
-            np.parent.clone().unwrap_or_default()
-        ),
         (Some(_), Some(s)) if s.starts_with("gn:") => format!("GeoNames {}", &s[3..]),
         (Some(_), Some(s)) => format!("gazetteer {s} (data/gazetteer)"),
         (Some(_), None) => String::new(),
@@ -511,7 +507,14 @@ pub(crate) fn place_row(np: &NewPlace) -> Row {
     let source = if passage.is_empty() {
         np.source
             .clone()
-            .map(|s| format!("gazetteer {s} (data/gazetteer)"))
+            .map(|s| {
+                if np.unknown {
+                    // A table's row: the table is the source.
+                    s
+                } else {
+                    format!("gazetteer {s} (data/gazetteer)")
+                }
+            })
             .unwrap_or_default()
     } else {
         String::new()

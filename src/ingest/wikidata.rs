@@ -13,11 +13,11 @@
 //! - Repeated lines are counted in `am:statementCount` and otherwise ignored.
 //! - A line linking an item to itself would be refused as malformed (the 2016 crawl has none).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::error::{Error, LoadErrors, Pos, Result};
-use crate::model::{Crawl, Pair};
+use crate::model::{Crawl, Pair, WdNames};
 
 /// The folder under `data/` holding the crawl.
 pub const DIR: &str = "wikidata";
@@ -137,6 +137,68 @@ pub fn parse(relations: &str, names: &str, rel_file: &str, names_file: &str) -> 
 }
 
 /// Reads `data/wikidata/` if it exists (`None` when the folder or `relations.tsv` is absent).
+/// The gazetteer's names of crawl places (QID, name_zh, name_en, country_iso2) and the
+/// countries' QIDs and names (countries.tsv, regions_cn.tsv's none: HK, MO and TW are China's).
+const WD_PLACES: &str = include_str!("../../data/gazetteer/wikidata_places.tsv");
+const COUNTRIES: &str = include_str!("../../data/gazetteer/countries.tsv");
+
+fn qid_number(s: &str) -> Option<u64> {
+    s.strip_prefix('Q')?.parse().ok()
+}
+
+/// Fills `crawl.places` and `crawl.countries` for the QIDs the crawl holds.
+pub fn add_names(crawl: &mut Crawl) {
+    let mut by_iso: HashMap<String, (u64, WdNames)> = HashMap::new();
+    let mut lines = COUNTRIES.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n);
+    let (iso, zh, en, src) = (
+        col("iso2"),
+        col("name_zh"),
+        col("name_en"),
+        col("source_id"),
+    );
+    for l in lines {
+        let f: Vec<&str> = l.split('\t').collect();
+        let get = |c: Option<usize>| c.and_then(|c| f.get(c)).map(|s| s.trim()).unwrap_or("");
+        if let Some(q) = qid_number(get(src)) {
+            let names = WdNames {
+                zh: get(zh).to_string(),
+                en: get(en).to_string(),
+                country: None,
+            };
+            by_iso.insert(get(iso).to_string(), (q, names));
+        }
+    }
+    let wanted: std::collections::HashSet<u64> = crawl
+        .pairs
+        .iter()
+        .flat_map(|p| [p.a, p.b])
+        .chain(crawl.names.keys().copied())
+        .collect();
+    for l in WD_PLACES.lines().skip(1) {
+        let f: Vec<&str> = l.split('\t').collect();
+        let Some(q) = f.first().and_then(|s| qid_number(s)) else {
+            continue;
+        };
+        if !wanted.contains(&q) || f.len() < 4 {
+            continue;
+        }
+        let country = by_iso.get(f[3]).map(|(cq, names)| {
+            crawl.countries.entry(*cq).or_insert_with(|| names.clone());
+            *cq
+        });
+        crawl.places.insert(
+            q,
+            WdNames {
+                zh: f[1].to_string(),
+                en: f[2].to_string(),
+                country,
+            },
+        );
+    }
+}
+
 pub fn load_dir(data: &Path) -> Result<Option<Crawl>> {
     let dir = data.join(DIR);
     let rel = dir.join("relations.tsv");
@@ -149,13 +211,14 @@ pub fn load_dir(data: &Path) -> Result<Option<Crawl>> {
     } else {
         String::new()
     };
-    parse(
+    let mut crawl = parse(
         &read(&rel)?,
         &names,
         &format!("{DIR}/relations.tsv"),
         &format!("{DIR}/names.tsv"),
-    )
-    .map(Some)
+    )?;
+    add_names(&mut crawl);
+    Ok(Some(crawl))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
 use crate::model::Crawl;
-use crate::vocab::{self, am, dcterms, rdf, rdfs};
+use crate::vocab::{self, am, dcterms, rdf, rdfs, skos};
 
 /// The IRI of a Wikidata entity.
 pub fn entity(q: u64) -> NamedNode {
@@ -56,11 +56,50 @@ pub fn to_quads(crawl: &Crawl) -> Vec<Quad> {
     nodes.sort_unstable();
     nodes.dedup();
     let twinning = NamedNode::new_unchecked(vocab::concept(vocab::schemes::TIE_KIND.0, "twinning"));
+    // Labels: the gazetteer's Chinese and English names where it knows the QID (the crawl's
+    // label, mostly German, then stays as an alternative); else the crawl's label, untagged.
+    let tagged = |text: &str, lang: &str| -> Term {
+        Literal::new_language_tagged_literal_unchecked(text, lang).into()
+    };
     for &q in &nodes {
         let s = entity(q);
         add(&s, rdf::TYPE, am::WIKIDATA_PLACE.into_owned().into());
-        if let Some(label) = crawl.names.get(&q) {
-            add(&s, rdfs::LABEL, Literal::from(label.as_str()).into());
+        let known = crawl.places.get(&q);
+        let crawl_label = crawl.names.get(&q);
+        match known {
+            Some(n) if !n.zh.is_empty() || !n.en.is_empty() => {
+                if !n.en.is_empty() {
+                    add(&s, rdfs::LABEL, tagged(&n.en, "en"));
+                }
+                if !n.zh.is_empty() {
+                    add(&s, rdfs::LABEL, tagged(&n.zh, "zh"));
+                }
+                if let Some(l) = crawl_label.filter(|l| **l != n.en) {
+                    add(&s, skos::ALT_LABEL, Literal::from(l.as_str()).into());
+                }
+            }
+            _ => {
+                if let Some(label) = crawl_label {
+                    add(&s, rdfs::LABEL, Literal::from(label.as_str()).into());
+                }
+            }
+        }
+        if let Some(c) = known.and_then(|n| n.country) {
+            add(&s, am::WIKIDATA_COUNTRY, entity(c).into());
+        }
+    }
+    let mut countries: Vec<(&u64, &crate::model::WdNames)> = crawl.countries.iter().collect();
+    countries.sort_by_key(|(q, _)| **q);
+    for (&q, n) in countries {
+        if crawl.places.contains_key(&q) {
+            continue; // a twin place itself: labelled above
+        }
+        let s = entity(q);
+        if !n.en.is_empty() {
+            add(&s, rdfs::LABEL, tagged(&n.en, "en"));
+        }
+        if !n.zh.is_empty() {
+            add(&s, rdfs::LABEL, tagged(&n.zh, "zh"));
         }
     }
     for p in &crawl.pairs {

@@ -387,6 +387,7 @@ pub const VIEW_PREDICATES: &[NamedNodeRef<'static>] = &[
     geo::LAT,
     geo::LONG,
     am::WIKIDATA,
+    am::WIKIDATA_COUNTRY,
     am::PARTY,
     am::TIE_KIND,
     am::START_YEAR,
@@ -618,21 +619,34 @@ pub fn wikidata_network(store: &Store) -> Result<Network> {
     for r in select(
         store,
         &format!(
-            "SELECT ?n ?label WHERE {{ GRAPH <{g}> {{ ?n a am:WikidataPlace
-               OPTIONAL {{ ?n rdfs:label ?label }} }} }}"
+            "SELECT ?n (MIN(?plain0) AS ?plain) (MIN(?en0) AS ?en) (MIN(?zh0) AS ?zh) (MIN(?c0) AS ?c)
+               (MIN(?cen0) AS ?cen) (MIN(?czh0) AS ?czh) WHERE {{ GRAPH <{g}> {{ ?n a am:WikidataPlace
+               OPTIONAL {{ ?n rdfs:label ?plain0 FILTER(LANG(?plain0) = \"\") }}
+               OPTIONAL {{ ?n rdfs:label ?en0 FILTER(LANG(?en0) = \"en\") }}
+               OPTIONAL {{ ?n rdfs:label ?zh0 FILTER(LANG(?zh0) = \"zh\") }}
+               OPTIONAL {{ ?n am:wikidataCountry ?c0
+                 OPTIONAL {{ ?c0 rdfs:label ?cen0 FILTER(LANG(?cen0) = \"en\") }}
+                 OPTIONAL {{ ?c0 rdfs:label ?czh0 FILTER(LANG(?czh0) = \"zh\") }} }} }} }}
+             GROUP BY ?n"
         ),
     )? {
         let Some(iri) = iri_of(&r[0]) else { continue };
         let id = local(&iri);
         let q: u64 = id.trim_start_matches('Q').parse().unwrap_or(u64::MAX);
+        let country = iri_of(&r[4]);
         nodes.push((
             q,
             Node {
                 id,
-                label_en: lit(&r[1]).unwrap_or_default(),
+                label_en: lit(&r[2]).or_else(|| lit(&r[1])).unwrap_or_default(),
+                label_zh: lit(&r[3]).unwrap_or_default(),
                 level: "WikidataPlace".into(),
                 kind: Some(NodeKind::Place),
                 wikidata: Some(iri.clone()),
+                country_label: country
+                    .as_ref()
+                    .and_then(|_| lit(&r[5]).or_else(|| lit(&r[6]))),
+                country,
                 iri,
                 ..Default::default()
             },
@@ -652,11 +666,20 @@ pub fn wikidata_network(store: &Store) -> Result<Network> {
     let mut net = Network::new(NetworkName::Wikidata);
     for (_, mut n) in nodes {
         if let Some(p) = linked.get(n.iri.as_str()) {
-            n.label_zh = p.label_zh.clone();
+            if !p.label_zh.is_empty() {
+                n.label_zh = p.label_zh.clone();
+            }
             n.country = p.country.clone();
             n.country_label = p.country_label.clone();
             n.lat = p.lat;
             n.lon = p.lon;
+        } else if let Some(c) = n.country.clone() {
+            // The Wikidata country as the report country that carries the same item, so
+            // both networks colour one country alike.
+            if let Some(p) = linked.get(c.as_str()) {
+                n.country = Some(p.iri.clone());
+                n.country_label = Some(p.label().to_string());
+            }
         }
         net.add_node(n);
     }

@@ -92,11 +92,13 @@ impl Access {
         let forbidden = |m: String| Some((StatusCode::FORBIDDEN, m));
         match text(header::HOST) {
             Some(h) if self.own_host(h) => {}
-            Some(h) => return forbidden(format!(
+            Some(h) => {
+                return forbidden(format!(
                 "Host {h:?} is not this review page (127.0.0.1:{p}, localhost:{p} or [::1]:{p}); \
                      a page reached by another name is refused (DNS rebinding)",
                 p = self.port
-            )),
+            ))
+            }
             None => return forbidden("a request without a Host header is refused".into()),
         }
         if let Some(o) = text(header::ORIGIN) {

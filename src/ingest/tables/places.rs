@@ -1,4 +1,6 @@
-//! `places.csv` → [`Place`]: level, coordinates (required once the level is known) and the Wikidata id; the country is filled in later by [`check_places`](crate::ingest::checks::check_places).
+//! `places.csv` → [`Place`]: level, coordinates (both or neither, with their source: a place
+//! no source has placed yet has none, never its country's middle) and the Wikidata id; the
+//! country is filled in later by [`check_places`](crate::ingest::checks::check_places).
 
 use crate::ingest::row::RowCx;
 use crate::model::*;
@@ -6,21 +8,18 @@ use crate::vocab::schemes;
 
 impl RowCx<'_> {
     pub(in crate::ingest) fn place(&mut self) -> Option<Place> {
-        let level_raw = self.get("level").to_string();
         let level = self.enumerated("level", Level::KEYS, true);
         let lat = self.decimal("lat", -90.0, 90.0, "a latitude in decimal degrees");
         let lon = self.decimal("lon", -180.0, 180.0, "a longitude in decimal degrees");
         let coord_source = self.opt("coord_source");
         let level = level.and_then(|l| Level::parse(&l));
-        if level.is_some() {
-            for (c, v) in [("lat", &lat), ("lon", &lon)] {
-                if v.is_none() && self.get(c).is_empty() {
-                    self.err(
-                        c,
-                        "",
-                        format!("a coordinate (every place has one; level {level_raw})"),
-                    );
-                }
+        for (c, other) in [("lat", "lon"), ("lon", "lat")] {
+            if self.get(c).is_empty() && !self.get(other).is_empty() {
+                self.err(
+                    c,
+                    "",
+                    format!("a coordinate: {other} is given, so {c} is needed too (or neither)"),
+                );
             }
         }
         if (lat.is_some() || lon.is_some()) && coord_source.is_none() {
