@@ -485,22 +485,16 @@ impl Gazetteer {
     /// The entries a Chinese name (a table cell, `--home`) names exactly; only when none does,
     /// the name with its suffix dropped or with one added (塔什干 / 塔什干市).
     pub fn named(&self, name: &str) -> Vec<usize> {
-        let f: String = fold(name)
-            .into_iter()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if let Some(ids) = self.names.get(&f) {
-            return ids.clone();
+        let f = name_key(name);
+        match self.names.get(&f) {
+            Some(ids) => ids.clone(),
+            None => self.named_loosely(&f),
         }
-        self.named_loosely(&f)
     }
 
     /// The entries `name` names with its suffix dropped or one added (and exactly).
     fn named_loosely(&self, name: &str) -> Vec<usize> {
-        let f: String = fold(name)
-            .into_iter()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let f = name_key(name);
         let mut out: Vec<usize> = self.names.get(&f).cloned().unwrap_or_default();
         let mut add = |ids: Option<&Vec<usize>>| {
             for &i in ids.into_iter().flatten() {
@@ -568,11 +562,7 @@ impl Gazetteer {
         cands.sort_unstable();
         cands.dedup();
         if let Some(q) = &c.qualifier {
-            let outer: Vec<usize> = match self.lookup(q, within) {
-                Lookup::One(o) => vec![o],
-                Lookup::Many(os) => os,
-                Lookup::None => Vec::new(),
-            };
+            let outer = self.lookup(q, within).into_vec();
             let inside: Vec<usize> = cands
                 .iter()
                 .copied()
@@ -693,6 +683,26 @@ pub enum Lookup {
     /// Namesakes the name and its context do not tell apart.
     Many(Vec<usize>),
     None,
+}
+
+impl Lookup {
+    /// Every entry the name may be: the one, the namesakes, or none.
+    pub fn into_vec(self) -> Vec<usize> {
+        match self {
+            Lookup::One(i) => vec![i],
+            Lookup::Many(is) => is,
+            Lookup::None => Vec::new(),
+        }
+    }
+}
+
+/// A name as the name index keys it: folded (traditional to simplified, full-width to
+/// half-width) and without spaces.
+fn name_key(name: &str) -> String {
+    fold(name)
+        .into_iter()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// A table cell or a name split into its Chinese part, its English part and a bracketed
@@ -1262,6 +1272,14 @@ impl Builder {
             return;
         };
         let mut by_code: HashMap<String, usize> = HashMap::new();
+        // The Chinese places of data/, the only entries a unit may merge into (the units this
+        // loop adds are never among them): a short list, not every entry once per unit.
+        let curated: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| {
+                let e = &self.entries[i];
+                e.in_data && e.country == Some(cn) && e.level != Level::Country
+            })
+            .collect();
         for line in tsv.lines().skip(1) {
             let f: Vec<&str> = line.split('\t').map(str::trim).collect();
             if f.len() < 9 || f[1].is_empty() {
@@ -1282,13 +1300,11 @@ impl Builder {
                 _ => Level::City,
             };
             let stem = strip_cn_suffix(zh);
-            let existing = self.entries.iter().position(|e| {
-                e.in_data
-                    && e.country == Some(cn)
-                    && e.level != Level::Country
-                    && (e.name_zh == zh
-                        || strip_cn_suffix(&e.name_zh) == stem
-                        || e.alt_zh.iter().any(|a| a == zh))
+            let existing = curated.iter().copied().find(|&i| {
+                let e = &self.entries[i];
+                (e.name_zh == zh
+                    || strip_cn_suffix(&e.name_zh) == stem
+                    || e.alt_zh.iter().any(|a| a == zh))
                     && match e.parent {
                         Some(p) => p == parent,
                         None => parent == cn,

@@ -346,12 +346,9 @@ pub fn import_ties(
         let country = if country_zh.is_empty() {
             None
         } else {
-            let countries = |l: Lookup| match l {
-                Lookup::One(c) => vec![c],
-                Lookup::Many(cs) => cs,
-                Lookup::None => Vec::new(),
-            };
-            let found: Vec<usize> = countries(gaz.lookup(country_zh, None))
+            let found: Vec<usize> = gaz
+                .lookup(country_zh, None)
+                .into_vec()
                 .into_iter()
                 .filter(|&c| gaz.entry(c).level == Level::Country)
                 .collect();

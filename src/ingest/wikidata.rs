@@ -142,10 +142,6 @@ pub fn parse(relations: &str, names: &str, rel_file: &str, names_file: &str) -> 
 const WD_PLACES: &str = include_str!("../../data/gazetteer/wikidata_places.tsv");
 const COUNTRIES: &str = include_str!("../../data/gazetteer/countries.tsv");
 
-fn qid_number(s: &str) -> Option<u64> {
-    s.strip_prefix('Q')?.parse().ok()
-}
-
 /// Fills `crawl.places` and `crawl.countries` for the QIDs the crawl holds.
 pub fn add_names(crawl: &mut Crawl) {
     let mut by_iso: HashMap<String, (u64, WdNames)> = HashMap::new();
@@ -161,7 +157,7 @@ pub fn add_names(crawl: &mut Crawl) {
     for l in lines {
         let f: Vec<&str> = l.split('\t').collect();
         let get = |c: Option<usize>| c.and_then(|c| f.get(c)).map(|s| s.trim()).unwrap_or("");
-        if let Some(q) = qid_number(get(src)) {
+        if let Some(q) = qid(get(src)) {
             let names = WdNames {
                 zh: get(zh).to_string(),
                 en: get(en).to_string(),
@@ -178,7 +174,7 @@ pub fn add_names(crawl: &mut Crawl) {
         .collect();
     for l in WD_PLACES.lines().skip(1) {
         let f: Vec<&str> = l.split('\t').collect();
-        let Some(q) = f.first().and_then(|s| qid_number(s)) else {
+        let Some(q) = f.first().and_then(|s| qid(s)) else {
             continue;
         };
         if !wanted.contains(&q) || f.len() < 4 {

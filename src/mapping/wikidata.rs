@@ -58,8 +58,12 @@ pub fn to_quads(crawl: &Crawl) -> Vec<Quad> {
     let twinning = NamedNode::new_unchecked(vocab::concept(vocab::schemes::TIE_KIND.0, "twinning"));
     // Labels: the gazetteer's Chinese and English names where it knows the QID (the crawl's
     // label, mostly German, then stays as an alternative); else the crawl's label, untagged.
-    let tagged = |text: &str, lang: &str| -> Term {
-        Literal::new_language_tagged_literal_unchecked(text, lang).into()
+    let names = |n: &crate::model::WdNames| -> Vec<Term> {
+        [(&n.en, "en"), (&n.zh, "zh")]
+            .into_iter()
+            .filter(|(text, _)| !text.is_empty())
+            .map(|(text, lang)| Literal::new_language_tagged_literal_unchecked(text, lang).into())
+            .collect()
     };
     for &q in &nodes {
         let s = entity(q);
@@ -68,11 +72,8 @@ pub fn to_quads(crawl: &Crawl) -> Vec<Quad> {
         let crawl_label = crawl.names.get(&q);
         match known {
             Some(n) if !n.zh.is_empty() || !n.en.is_empty() => {
-                if !n.en.is_empty() {
-                    add(&s, rdfs::LABEL, tagged(&n.en, "en"));
-                }
-                if !n.zh.is_empty() {
-                    add(&s, rdfs::LABEL, tagged(&n.zh, "zh"));
+                for l in names(n) {
+                    add(&s, rdfs::LABEL, l);
                 }
                 if let Some(l) = crawl_label.filter(|l| **l != n.en) {
                     add(&s, skos::ALT_LABEL, Literal::from(l.as_str()).into());
@@ -95,11 +96,8 @@ pub fn to_quads(crawl: &Crawl) -> Vec<Quad> {
             continue; // a twin place itself: labelled above
         }
         let s = entity(q);
-        if !n.en.is_empty() {
-            add(&s, rdfs::LABEL, tagged(&n.en, "en"));
-        }
-        if !n.zh.is_empty() {
-            add(&s, rdfs::LABEL, tagged(&n.zh, "zh"));
+        for l in names(n) {
+            add(&s, rdfs::LABEL, l);
         }
     }
     for p in &crawl.pairs {
