@@ -10,7 +10,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 
-use amity::extract::{extract, gazetteer::Gazetteer, review::Review, write, Options};
+use amity::extract::review::Review;
 use amity::server::review::Access;
 
 const TOKEN: &str = "3f9c0d6a1b2e4f5a8c7d9e0f1a2b3c4d";
@@ -74,18 +74,9 @@ impl Drop for Server {
 fn start() -> Server {
     let tmp = common::data_copy();
     let data = tmp.path().to_path_buf();
-    let ds = amity::ingest::load_dir(&data).unwrap();
-    let gaz = Gazetteer::new(&ds);
-    let text = std::fs::read_to_string(data.join("reports/bjfao-2024h1.txt")).unwrap();
-    let opts = Options {
-        report_id: Some("bjfao-2024h1-access".into()),
-        home: Some("beijing".into()),
-        ..Default::default()
-    };
-    let x = extract(&text, &opts, &ds, &gaz).unwrap();
     let cand_tmp = tempfile::tempdir().unwrap();
     let cand = cand_tmp.path().to_path_buf();
-    write::write_all(&x, &ds, &cand).unwrap();
+    common::seed_candidates(&data, "bjfao-2024h1-access", &cand);
     let review = Review::open(&cand, &data).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -6,6 +6,7 @@
 //! `npm ci` in `tests/ui`). Screenshots go to `target/ui-e2e/`; with
 //! `AMITY_UPDATE_SCREENSHOTS=1` they are also copied to `docs/screenshots/` for the README.
 
+mod common;
 mod endpoint;
 
 use std::path::{Path, PathBuf};
@@ -365,7 +366,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// the gallery's agreements question answers with exactly the two accepted agreements.
 #[test]
 fn review_page_end_to_end() {
-    use amity::extract::{extract, gazetteer::Gazetteer, review::Review, write, Options};
+    use amity::extract::review::Review;
     require(
         Path::new("/usr/bin/chromium").exists(),
         "/usr/bin/chromium (Debian's chromium package)",
@@ -383,17 +384,8 @@ fn review_page_end_to_end() {
         .iter()
         .map(|f| (f.to_string(), std::fs::read(data.join(f)).unwrap()))
         .collect();
-    let ds = amity::ingest::load_dir(&data).unwrap();
-    let gaz = Gazetteer::new(&ds);
-    let text = std::fs::read_to_string(data.join("reports/bjfao-2024h1.txt")).unwrap();
-    let opts = Options {
-        report_id: Some("bjfao-2024h1-review".into()),
-        home: Some("beijing".into()),
-        ..Default::default()
-    };
-    let x = extract(&text, &opts, &ds, &gaz).unwrap();
     let cand = tmp.path().join("cand");
-    write::write_all(&x, &ds, &cand).unwrap();
+    common::seed_candidates(&data, "bjfao-2024h1-review", &cand);
     // Before review, the candidates validate together with data/ (`amity load --with`).
     amity::ingest::load_dirs(&data, std::slice::from_ref(&cand))
         .expect("candidates validate with data/");

@@ -54,3 +54,20 @@ pub fn real_store() -> AmityStore {
         .expect("the shipped data loads")
         .0
 }
+
+/// The seed report extracted afresh as a new report `report_id` (home Beijing) against the
+/// data folder `data`, its candidates written into `cand`: what `amity extract … --out cand`
+/// gives, for the review page's tests.
+pub fn seed_candidates(data: &Path, report_id: &str, cand: &Path) {
+    use amity::extract::{extract, gazetteer::Gazetteer, write, Options};
+    let ds = amity::ingest::load_dir(data).unwrap();
+    let gaz = Gazetteer::new(&ds);
+    let text = std::fs::read_to_string(data.join("reports/bjfao-2024h1.txt")).unwrap();
+    let opts = Options {
+        report_id: Some(report_id.into()),
+        home: Some("beijing".into()),
+        ..Default::default()
+    };
+    let x = extract(&text, &opts, &ds, &gaz).unwrap();
+    write::write_all(&x, &ds, cand).unwrap();
+}
