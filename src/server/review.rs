@@ -214,6 +214,7 @@ pub fn app(review: Review, access: Access) -> Router {
         .route("/", get(|| async { asset("review.html") }))
         .route("/review.js", get(|| async { asset("review.js") }))
         .route("/style.css", get(|| async { asset("style.css") }))
+        .route("/icon.svg", get(|| async { asset("icon.svg") }))
         .route(
             "/api/review",
             get(|State(s): State<Shared>| async move {
