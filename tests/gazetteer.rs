@@ -140,6 +140,20 @@ fn cells_resolve_through_either_name() {
         (c.zh.as_str(), c.qualifier.as_deref()),
         ("堪萨斯市", Some("密苏里州"))
     );
+    // The bracket between the two names, as Xi'an's table writes it.
+    let c = Cell::split("堪萨斯市 (密苏里州) Kansas city");
+    assert_eq!(
+        (c.zh.as_str(), c.en.as_str(), c.qualifier.as_deref()),
+        ("堪萨斯市", "Kansas city", Some("密苏里州"))
+    );
+    let us = one(&gaz, "美国", None);
+    let kc = one(&gaz, "堪萨斯市 (密苏里州) Kansas city", Some(us));
+    assert_eq!(
+        gaz.entry(gaz.entry(kc).parent.unwrap()).name_zh,
+        "密苏里州",
+        "{}",
+        gaz.describe(kc)
+    );
     let japan = one(&gaz, "日本", None);
     let nara = one(&gaz, "奈良市 Nara", Some(japan));
     assert!(
@@ -362,4 +376,21 @@ fn a_guessed_home_names_its_words() {
         ),
         Err(e) => panic!("{e}"),
     }
+}
+
+// Proves a cell whose Chinese name is the region's exactly and the city's loosely
+// (萨格勒布市 Zagreb: the City of Zagreb region and the city 萨格勒布) resolves to the city, and
+// that a row whose dr5hn QID is not the twin network's takes the network's (Konya's province
+// Q81551 in dr5hn, the city Q79857 in Wikidata's P190 network).
+#[test]
+fn city_over_region_and_the_network_qid() {
+    let (_, gaz) = data();
+    let hr = one(&gaz, "克罗地亚", None);
+    let z = one(&gaz, "萨格勒布市 Zagreb", Some(hr));
+    assert_eq!(gaz.entry(z).level, Level::City, "{}", gaz.describe(z));
+    let tr = one(&gaz, "Turkey", None);
+    let k = one(&gaz, "Konya", Some(tr));
+    assert_eq!(gaz.entry(k).wikidata.as_deref(), Some("Q79857"));
+    let sh = one(&gaz, "上海", None);
+    assert_eq!(gaz.entry(sh).wikidata.as_deref(), Some("Q8686"));
 }

@@ -24,6 +24,8 @@ fn the_date_forms_of_official_tables() {
     assert_eq!(day(" 14 March 1979"), (1979, Some("1979-03-14".into())));
     assert_eq!(day("Sept. 22, 1994"), (1994, Some("1994-09-22".into())));
     assert_eq!(day("October 1997"), (1997, None));
+    assert_eq!(day("since 1979"), (1979, None));
+    assert_eq!(day("Since 1994.10"), (1994, None));
     for bad in [
         "February 30, 1980",
         "March 14, 79",
@@ -36,6 +38,8 @@ fn the_date_forms_of_official_tables() {
         "一九七九年",
         "1979年春",
         "3000",
+        "since",
+        "sincere 1979",
     ] {
         assert!(parse_table_date(bad).is_err(), "{bad:?} is refused");
     }

@@ -120,7 +120,7 @@ fn place_answers_are_the_stored_metrics() {
     let s = endpoint::start_with(store, config(), |_| {});
     let c = client();
     for (id, iri) in [
-        ("Q649", "http://www.wikidata.org/entity/Q649"),
+        ("Q1297", "http://www.wikidata.org/entity/Q1297"),
         ("beijing", "https://w3id.org/amity/id/place/beijing"),
     ] {
         let v: serde_json::Value = c

@@ -10,7 +10,18 @@ instead of the crawl's German labels. Offline; inputs (see SOURCE.md, "Wikidata 
      (name, zh-CN translation, country code). The snapshot lacks the files of 4 MiB or more
      (DE, FR, IT, US, …), so their smaller places stay without names.
 
-The first source that has a QID wins. Usage: python3 derive_wikidata.py [--dr5hn-git DIR]
+The first source that has a QID wins.
+
+It also writes qid_p190.tsv: cities.tsv rows whose QID is not in the twin network (or that have
+none: GeoNames rows) although the network holds the same place under a QID (dr5hn often gives
+a city's district, province or municipality item: Konya's province Q81551 where the network has
+the city Q79857). A row is
+aligned to a network QID only when the network place's crawl label, folded (case, accents,
+punctuation), equals the row's English name (for China's units, cn:CODE, the unit's pinyin name), no other network place and no other cities.tsv row
+carries that name (but a city and regions of its own country: the city), and the network place's country, where known, is the row's. The gazetteer
+then uses the network's QID, so a tie from a table and Wikidata's tie meet on one node.
+
+Usage: python3 derive_wikidata.py [--dr5hn-git DIR]
 """
 import argparse
 import csv
@@ -20,6 +31,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, '..', 'wikidata')
@@ -36,6 +48,76 @@ def show(git, commit, path):
 def chinese(s):
     # The same test as derive.py: all CJK ideographs (plus · or -), no kana or hangul.
     return bool(s) and all('\u4e00' <= c <= '\u9fff' or c in '·-' for c in s)
+
+
+# dr5hn QIDs checked by hand against the crawl's labels and pairs and found to name another
+# item; each row's QID is replaced by the one Wikidata's network uses for the place.
+CORRECTIONS = {
+    'Q26410': 'Q38283',      # dr5hn's Yokohama: Q26410 is Yokkaichi in the crawl; Q38283 is "Yokohama"
+    'Q1486': 'Q44754',       # dr5hn swaps Buenos Aires: its province row has the city's Q1486
+    'Q44754': 'Q1486',       # ... and its Autonomous City row the province's Q44754 (Beijing–Q1486 in P190)
+    'Q33707919': 'Q36433',   # dr5hn's Porto (Portugal): Q36433 is "Porto" in the crawl; the name has namesakes
+}
+
+# Rows the name rule would align to a namesake: the crawl labels these cities with their German
+# names (Sankt Petersburg, Neapel, Mailand), so its "Saint Petersburg", "Naples" and "Milan" are
+# other places (found by checking every aligned row of 700,000 people or more by hand).
+NOT_ALIGNED = {'gn:498817', 'gn:3172394', 'gn:3173435'}
+
+
+def fold(s):
+    s = unicodedata.normalize('NFKD', s or '')
+    s = ''.join(c for c in s if not unicodedata.combining(c)).lower()
+    # "St. Petersburg" (GeoNames) and "Saint Petersburg" are one name.
+    for short in ('st. ', 'st ', 'ste. ', 'ste '):
+        if s.startswith(short):
+            s = ('sainte ' if short.startswith('ste') else 'saint ') + s[len(short):]
+    return ''.join(c for c in s if c.isalnum())
+
+
+def align(crawl, known_country):
+    """cities.tsv QID -> network QID (see the module's text), with the name they share."""
+    net = {}
+    for q, label in crawl.items():
+        net.setdefault(fold(label), []).append(q)
+    rows = {}
+    with open(os.path.join(HERE, 'cities.tsv'), encoding='utf-8') as fh:
+        for r in csv.DictReader(fh, delimiter='\t'):
+            rows.setdefault(fold(r['name_en']), []).append(r)
+    out = {old: (new, '', '') for old, new in CORRECTIONS.items()}
+    for key, qs in net.items():
+        if len(qs) != 1 or not key or not rows.get(key):
+            continue
+        # Namesakes stay apart: the crawl's labels are German, so "Saint Petersburg" is the one
+        # in Florida (Russia's is "Sankt Petersburg"), and population cannot tell which is meant.
+        # A city and regions of its country named alike (São Paulo, Isfahan) count as the city.
+        cands = rows[key]
+        cities = [r for r in cands if r['level'] == 'city']
+        if len(cands) > 1 and (len(cities) != 1 or any(
+                r['country_iso2'] != cities[0]['country_iso2'] or r['id'] == qs[0] for r in cands)):
+            continue
+        q, r = qs[0], (cities or cands)[0]
+        if r['id'] == q or r['id'] in crawl or r['id'] in out or r['id'] in NOT_ALIGNED \
+                or r['country_iso2'] == 'CN':
+            continue
+        if known_country.get(q, r['country_iso2']) != r['country_iso2']:
+            continue
+        out[r['id']] = (q, r['name_en'], r['country_iso2'])
+    # China's units without a QID, the same way (key cn:CODE): pinyin names repeat (Changning),
+    # so only a name one unit carries is taken.
+    units = {}
+    with open(os.path.join(HERE, 'cn_divisions.tsv'), encoding='utf-8') as fh:
+        for r in csv.DictReader(fh, delimiter='\t'):
+            units.setdefault(fold(r['name_en']), []).append(r)
+    taken = {r['wikidata'] for us in units.values() for r in us if r['wikidata']}
+    for key, qs in net.items():
+        if len(qs) != 1 or len(units.get(key, [])) != 1 or not key:
+            continue
+        q, r = qs[0], units[key][0]
+        if r['wikidata'] or q in taken or known_country.get(q, 'CN') != 'CN':
+            continue
+        out[f"cn:{r['code']}"] = (q, r['name_en'], 'CN')
+    return out
 
 
 def main():
@@ -55,13 +137,23 @@ def main():
         t2s = OpenCC('t2s').convert
     except ImportError:
         t2s = lambda s: s
+    crawl = {}
+    with open(os.path.join(DATA, 'names.tsv'), encoding='utf-8') as fh:
+        for l in fh:
+            if l.strip():
+                q, label = l.rstrip('\n').split('\t')[:2]
+                crawl[q] = label
     found = {}
     with open(os.path.join(HERE, 'cities.tsv'), encoding='utf-8') as fh:
-        for r in csv.DictReader(fh, delimiter='\t'):
-            if r['id'] in want:
-                found.setdefault(r['id'], (r['name_zh'], r['name_en'], r['country_iso2'], 'cities.tsv'))
+        city_rows = list(csv.DictReader(fh, delimiter='\t'))
+    for r in city_rows:
+        q = CORRECTIONS.get(r['id'], r['id'])
+        if q in want:
+            found.setdefault(q, (r['name_zh'], r['name_en'], r['country_iso2'],
+                                 'cities.tsv' if q == r['id'] else f"cities.tsv {r['id']}"))
     with open(os.path.join(HERE, 'cn_divisions.tsv'), encoding='utf-8') as fh:
-        for r in csv.DictReader(fh, delimiter='\t'):
+        cn_units = list(csv.DictReader(fh, delimiter='\t'))
+        for r in cn_units:
             if r['wikidata'] in want:
                 found.setdefault(r['wikidata'], (r['name_zh'], r['name_en'], 'CN', f"cn_divisions.tsv {r['code']}"))
     files = subprocess.run(['git', '--git-dir', a.dr5hn_git, 'ls-tree', '-r', '--name-only', a.commit,
@@ -88,6 +180,21 @@ def main():
             found[q] = (zh if chinese(zh) else '', name or '', cc or '', f'dr5hn state {sid}')
     con.close()
     os.unlink(db)
+    # The network's QIDs that stand for a cities.tsv row under another QID.
+    aligned = align(crawl, {q: v[2] for q, v in found.items()})
+    by_id = {r['id']: r for r in city_rows}
+    by_id.update({f"cn:{r['code']}": dict(r, country_iso2='CN') for r in cn_units})
+    for old, (q, _, _) in aligned.items():
+        r = by_id.get(old)
+        if r is None:
+            continue
+        found.setdefault(q, (r['name_zh'], r['name_en'], r['country_iso2'], f'cities.tsv {old}'))
+    with open(os.path.join(HERE, 'qid_p190.tsv'), 'w', encoding='utf-8', newline='') as fh:
+        w = csv.writer(fh, delimiter='\t', lineterminator='\n')
+        w.writerow(['cities_qid', 'network_qid', 'name_en', 'country_iso2'])
+        for old in sorted(aligned):
+            w.writerow([old, *aligned[old]])
+    print(f'{len(aligned)} cities.tsv rows aligned to the network QID of the same place', file=sys.stderr)
     # Hong Kong, Macao and Taiwan are regions of China here, as the reports frame them.
     rows = []
     for q in sorted(found, key=lambda q: int(q[1:])):

@@ -20,6 +20,8 @@ const CITIES: &str = include_str!("../../data/gazetteer/cities.tsv");
 const ALIASES: &str = include_str!("../../data/gazetteer/aliases.tsv");
 const REGIONS_CN: &str = include_str!("../../data/gazetteer/regions_cn.tsv");
 const CN_DIVISIONS: &str = include_str!("../../data/gazetteer/cn_divisions.tsv");
+/// cities.tsv rows and the QID Wikidata's twin network has for the same place (derive_wikidata.py).
+const QID_P190: &str = include_str!("../../data/gazetteer/qid_p190.tsv");
 
 /// One place the gazetteer knows.
 #[derive(Clone, Debug)]
@@ -534,20 +536,14 @@ impl Gazetteer {
         };
         let mut cands: Vec<usize> = match (by_zh.is_empty(), by_en.is_empty()) {
             (false, false) => {
-                let mut both: Vec<usize> = by_zh
+                // 爱丁堡市 Edinburgh: the city 爱丁堡 is named by both, loosely; 萨格勒布市 Zagreb
+                // names the region exactly and the city 萨格勒布 loosely, and the city wins below.
+                let loose = self.named_loosely(&c.zh);
+                let both: Vec<usize> = by_en
                     .iter()
                     .copied()
-                    .filter(|i| by_en.contains(i))
+                    .filter(|i| by_zh.contains(i) || loose.contains(i))
                     .collect();
-                if both.is_empty() {
-                    // 爱丁堡市 Edinburgh: the city 爱丁堡 is named by both, loosely.
-                    let loose = self.named_loosely(&c.zh);
-                    both = by_en
-                        .iter()
-                        .copied()
-                        .filter(|i| loose.contains(i))
-                        .collect();
-                }
                 if both.is_empty() {
                     // The two names disagree: keep both sides' options for the analyst.
                     by_zh.iter().chain(&by_en).copied().collect()
@@ -719,12 +715,18 @@ impl Cell {
         let folded: String = fold(cell).into_iter().collect();
         let mut main = folded.trim().to_string();
         let mut qualifier = None;
-        if let (Some(open), true) = (main.find('('), main.ends_with(')')) {
-            let q = main[open + 1..main.len() - 1].trim().to_string();
-            if !q.is_empty() {
-                qualifier = Some(q);
+        // The bracket may close the cell (`Kansas City (Missouri)`) or sit between the names
+        // (`堪萨斯市 (密苏里州) Kansas city`).
+        if let Some(open) = main.find('(') {
+            if let Some(len) = main[open..].find(')') {
+                let q = main[open + 1..open + len].trim().to_string();
+                if !q.is_empty() {
+                    qualifier = Some(q);
+                }
+                main = format!("{} {}", main[..open].trim(), main[open + len + 1..].trim())
+                    .trim()
+                    .to_string();
             }
-            main = main[..open].trim().to_string();
         }
         let (mut zh, mut en) = (String::new(), String::new());
         for c in main.chars() {
@@ -756,6 +758,19 @@ struct Builder {
     by_source: HashMap<String, usize>,
     /// cities.tsv entries by (name, country, is a city), to keep one of a doubled row.
     by_name_level: HashMap<(String, usize, bool), Vec<usize>>,
+}
+
+/// The twin network's QID where it names the same place as a cities.tsv row (by the row's id)
+/// or a unit of China (`cn:CODE`) under another QID or none (`qid_p190.tsv`).
+fn network_qids() -> HashMap<&'static str, &'static str> {
+    QID_P190
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?, f.next()?))
+        })
+        .collect()
 }
 
 /// Whether a CN row of cities.tsv filed under Hong Kong, Macao or Taiwan lies there: dr5hn
@@ -1123,6 +1138,7 @@ impl Builder {
                     .collect()
             })
             .collect();
+        let network_qid = network_qids();
         // Regions first, so cities can hang under them.
         let mut regions: HashMap<(usize, String), usize> = HashMap::new();
         for pass in ["region", "city"] {
@@ -1149,7 +1165,10 @@ impl Builder {
                 } else {
                     Some(country)
                 };
-                let qid = sid.starts_with('Q').then(|| sid.clone());
+                let qid = match network_qid.get(sid.as_str()) {
+                    Some(q) => Some(q.to_string()),
+                    None => sid.starts_with('Q').then(|| sid.clone()),
+                };
                 // The same place twice in the table (dr5hn and GeoNames, or two dr5hn rows
                 // with one population): keep the first, learn a QID the first lacks.
                 let point = (lat.parse::<f64>().ok(), lon.parse::<f64>().ok());
@@ -1272,6 +1291,7 @@ impl Builder {
             return;
         };
         let mut by_code: HashMap<String, usize> = HashMap::new();
+        let network_qid = network_qids();
         // The Chinese places of data/, the only entries a unit may merge into (the units this
         // loop adds are never among them): a short list, not every entry once per unit.
         let curated: Vec<usize> = (0..self.entries.len())
@@ -1299,6 +1319,13 @@ impl Builder {
                 "urban_district" | "special_district" | "forestry_district" => Level::District,
                 _ => Level::City,
             };
+            let qid = if f[8].starts_with('Q') {
+                Some(f[8].to_string())
+            } else {
+                network_qid
+                    .get(format!("cn:{code}").as_str())
+                    .map(|q| q.to_string())
+            };
             let stem = strip_cn_suffix(zh);
             let existing = curated.iter().copied().find(|&i| {
                 let e = &self.entries[i];
@@ -1317,6 +1344,12 @@ impl Builder {
                         e.alt_zh.push(zh.to_string());
                     }
                     e.code = Some(code.to_string());
+                    if e.wikidata.is_none() {
+                        if let Some(q) = &qid {
+                            e.wikidata = Some(q.clone());
+                            self.by_qid.entry(q.clone()).or_insert(i);
+                        }
+                    }
                     i
                 }
                 None => {
@@ -1344,7 +1377,7 @@ impl Builder {
                         lat: f[5].parse().ok(),
                         lon: f[6].parse().ok(),
                         population: 0,
-                        wikidata: f[8].starts_with('Q').then(|| f[8].to_string()),
+                        wikidata: qid.clone(),
                         source: format!("cn:{code}"),
                         in_data: false,
                         framed_region: false,

@@ -38,9 +38,14 @@ impl std::fmt::Display for TableError {
 
 /// A signing date as tables write it: "1974年2月1日", "1979.03.14", "1979-3-14",
 /// "1979/03/14", "1974年2月", "1999", "1999年", with stray or full-width spaces, or in English
-/// ("March 14, 1979", "14 March 1979", "Mar. 1979"). Returns the year and, when the day is
-/// given, the date as `YYYY-MM-DD`.
+/// ("March 14, 1979", "14 March 1979", "Mar. 1979", "since 1979"). Returns the year and, when
+/// the day is given, the date as `YYYY-MM-DD`.
 pub fn parse_table_date(s: &str) -> Result<(i32, Option<String>), String> {
+    let s = s.trim();
+    let s = match s.get(..6) {
+        Some(w) if w.eq_ignore_ascii_case("since ") => &s[6..],
+        _ => s,
+    };
     if let Some(english) = english_date(s) {
         return english;
     }
@@ -183,7 +188,7 @@ fn columns(header: &[String]) -> Columns {
             c.continent = Some(i);
         } else if c.date.is_none()
             && has(&[
-                "时间", "日期", "签约", "签署", "结好", "缔结", "date", "year", "年份",
+                "时间", "日期", "签约", "签署", "结好", "缔结", "date", "year", "年份", "since",
             ])
         {
             c.date = Some(i);
