@@ -15,6 +15,11 @@ where the report dates it).
 
 Also checks that every quote is a verbatim substring of its passage, and times extraction on a
 report of at least 10,000 characters. Usage: bench/extract.py [--amity PATH] [--shared DIR]
+
+`bench/extract.py corpus [--set dev|test|both] [--show] [--amity PATH]` runs the corpus of
+bench/corpus/ (real reports of other issuers, gold annotated before the extractor saw them):
+the dev set and the frozen test set apart, per report and per kind, the home guessed without
+--home, and quotes outside their passage. --show lists misses for the dev set only.
 """
 import argparse, csv, json, os, subprocess, sys, tempfile, time
 from collections import defaultdict
@@ -113,6 +118,26 @@ def predicted(facts):
             out.append((f["kind"], "", y))
     return out
 
+try:
+    from opencc import OpenCC
+    _t2s = OpenCC("t2s").convert
+except ImportError:  # pip install opencc-python-reimplemented (bench/requirements.txt)
+    _t2s = lambda s: s
+
+SUFFIXES = ("特别市", "广域市", "自治市", "市", "县", "州", "省", "区", "府", "都", "郡", "道")
+
+def norm(name):
+    """A counterpart compared as the place, not the spelling: simplified characters, no
+    suffix (福冈市 = 福冈, 京都市 = 京都)."""
+    n = _t2s(name or "").strip()
+    for suf in SUFFIXES:
+        if n.endswith(suf) and len(n) > len(suf) + 1:
+            return n[: -len(suf)]
+    return n
+
+def normed(keys):
+    return [(k, c if c.startswith("#") else norm(c), y) for (k, c, y) in keys]
+
 def keyset(keys):
     s = set(keys)
     dated = {(k, c) for (k, c, y) in s if y is not None}
@@ -159,7 +184,7 @@ def main():
         for i, (label, path, extra, gold) in enumerate(sets):
             facts, bad, dt, _ = run(a.amity, path, os.path.join(tmp, str(i)), extra)
             all_bad += len(bad)
-            P, G = keyset(predicted(facts)), keyset(gold)
+            P, G = keyset(normed(predicted(facts))), keyset(normed(gold))
             print(f"\n## {label}: {len(facts)} facts, {len(P)} keys predicted, {len(G)} gold, {dt*1000:.0f} ms")
             for key in sorted(P - G, key=str):
                 print("  false positive:", key)
@@ -195,5 +220,107 @@ def main():
         print(f"speed: {len(text)} characters, whole command (load data/, build gazetteer, extract, write) "
               f"best of 3 {min(times)*1000:.0f} ms; {err.strip().splitlines()[0]}")
 
+CORPUS = os.path.join(ROOT, "bench", "corpus")
+
+def corpus_set(amity, which, show):
+    """The corpus's reports of `which` (dev or test): the home guessed without --home against
+    the annotated one, then the facts with the annotated home against the gold file."""
+    folder = os.path.join(CORPUS, which)
+    if not os.path.isdir(folder):
+        return
+    names = sorted(f[:-4] for f in os.listdir(folder) if f.endswith(".txt"))
+    total = defaultdict(lambda: [0, 0, 0])
+    rows, homes, bad_quotes = [], 0, 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, n in enumerate(names):
+            txt = os.path.join(folder, n + ".txt")
+            meta = json.load(open(os.path.join(folder, n + ".meta.json"), encoding="utf-8"))
+            gold = file_gold(os.path.join(folder, n + ".gold.jsonl"))
+            want_home = norm(meta["home_zh"])
+            # The home as a new user gets it: guessed, or refused with candidates.
+            p = subprocess.run([amity, "extract", txt, "--out", os.path.join(tmp, f"h{i}")],
+                               capture_output=True, text=True)
+            if p.returncode == 0:
+                h = json.load(open(os.path.join(tmp, f"h{i}", "report.json"), encoding="utf-8"))["header"]["home"]
+                guessed = ""
+                for pl in csv.DictReader(open(os.path.join(tmp, f"h{i}", "places.csv"), encoding="utf-8")) if os.path.exists(os.path.join(tmp, f"h{i}", "places.csv")) else []:
+                    if pl["id"] == h:
+                        guessed = pl["name_zh"]
+                if not guessed:
+                    guessed = {r["id"]: r["name_zh"] for r in rows_of_data("places.csv")}.get(h, h)
+                home_ok = "right" if norm(guessed) == want_home else f"wrong ({guessed})"
+            else:
+                home_ok = "refused" if "candidates" in p.stderr or "--home" in p.stderr else "failed"
+            homes += home_ok in ("right", "refused")
+            extra = ["--home", meta["home_zh"]]
+            if meta.get("date"):
+                extra += ["--date", meta["date"]]
+            q = subprocess.run([amity, "extract", txt, "--out", os.path.join(tmp, str(i))] + extra,
+                               capture_output=True, text=True)
+            if q.returncode != 0:
+                q = subprocess.run([amity, "extract", txt, "--out", os.path.join(tmp, str(i))]
+                                   + (["--date", meta["date"]] if meta.get("date") else []),
+                                   capture_output=True, text=True)
+            if q.returncode != 0:
+                rows.append(f"| {n} | {meta['home_zh']} | {home_ok} | extract failed | | | |")
+                continue
+            out = os.path.join(tmp, str(i))
+            facts = [json.loads(l) for l in open(os.path.join(out, "candidates.jsonl"), encoding="utf-8") if l.strip()]
+            passages = {x["id"]: x["text"] for x in json.load(open(os.path.join(out, "report.json"), encoding="utf-8"))["passages"]}
+            bad_quotes += sum(1 for f in facts if f["quote"] not in passages.get(f["passage"], ""))
+            P, G = keyset(normed(predicted(facts))), keyset(normed(gold))
+            if show:
+                for key in sorted(P - G, key=str):
+                    print(f"  {n} false positive:", key)
+                for key in sorted(G - P, key=str):
+                    print(f"  {n} missed:        ", key)
+            for k in {x[0] for x in P | G}:
+                pk, gk = {x for x in P if x[0] == k}, {x for x in G if x[0] == k}
+                total[k][0] += len(pk & gk); total[k][1] += len(pk); total[k][2] += len(gk)
+            m = len(P & G)
+            rows.append(f"| {n} | {meta['home_zh']} | {home_ok} | {m} | {len(P)} | {len(G)} | "
+                        f"{m/len(P) if P else float('nan'):.2f} / {m/len(G) if G else float('nan'):.2f} |")
+    print(f"\n### corpus {which} set ({len(names)} reports)\n")
+    print("| report | home | home without --home | matched | predicted | gold | P / R |\n|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print(f"\n| kind | matched | predicted | gold | precision | recall |\n|---|---|---|---|---|---|")
+    tp = pp = gg = 0
+    for k in sorted(total):
+        m, p_, g = total[k]
+        tp, pp, gg = tp + m, pp + p_, gg + g
+        print(f"| {k} | {m} | {p_} | {g} | {m/p_ if p_ else float('nan'):.2f} | {m/g if g else float('nan'):.2f} |")
+    print(f"| **overall** | {tp} | {pp} | {gg} | {tp/pp if pp else 0:.2f} | {tp/gg if gg else 0:.2f} |")
+    print(f"\nhome right or refused without --home: {homes} of {len(names)}; quotes not verbatim: {bad_quotes}")
+
+def rows_of_data(name):
+    return rows(name)
+
+def test_set_frozen():
+    """Whether every file of the test set is the one frozen in bench/corpus/test.sha256."""
+    import hashlib
+    want = {}
+    for line in open(os.path.join(CORPUS, "test.sha256"), encoding="utf-8"):
+        h, name = line.split(None, 1)
+        want[name.strip()] = h
+    have = {f: hashlib.sha256(open(os.path.join(CORPUS, "test", f), "rb").read()).hexdigest()
+            for f in os.listdir(os.path.join(CORPUS, "test"))}
+    return want == have
+
+def corpus_main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--amity", default=os.path.join(ROOT, "target", "release", "amity"))
+    ap.add_argument("--set", choices=["dev", "test", "both"], default="both")
+    ap.add_argument("--show", action="store_true",
+                    help="list misses and false positives (dev set only: the test set is frozen)")
+    a = ap.parse_args(sys.argv[2:])
+    for which in (["dev", "test"] if a.set == "both" else [a.set]):
+        if which == "test" and not test_set_frozen():
+            print("\nthe test set differs from bench/corpus/test.sha256: no test figure")
+            continue
+        corpus_set(a.amity, which, a.show and which == "dev")
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "corpus":
+        corpus_main()
+    else:
+        main()

@@ -380,17 +380,50 @@ fn a_guessed_home_names_its_words() {
 
 // Proves a cell whose Chinese name is the region's exactly and the city's loosely
 // (萨格勒布市 Zagreb: the City of Zagreb region and the city 萨格勒布) resolves to the city, and
-// that a row whose dr5hn QID is not the twin network's takes the network's (Konya's province
-// Q81551 in dr5hn, the city Q79857 in Wikidata's P190 network).
+// that a row whose dr5hn QID is not the twin network's takes the network's (Kathmandu's
+// district Q797472 in dr5hn, the city Q3037 in Wikidata's P190 network).
 #[test]
 fn city_over_region_and_the_network_qid() {
     let (_, gaz) = data();
     let hr = one(&gaz, "克罗地亚", None);
     let z = one(&gaz, "萨格勒布市 Zagreb", Some(hr));
     assert_eq!(gaz.entry(z).level, Level::City, "{}", gaz.describe(z));
-    let tr = one(&gaz, "Turkey", None);
-    let k = one(&gaz, "Konya", Some(tr));
-    assert_eq!(gaz.entry(k).wikidata.as_deref(), Some("Q79857"));
+    let np = one(&gaz, "Nepal", None);
+    let k = one(&gaz, "Kathmandu", Some(np));
+    assert_eq!(gaz.entry(k).wikidata.as_deref(), Some("Q3037"));
     let sh = one(&gaz, "上海", None);
     assert_eq!(gaz.entry(sh).wikidata.as_deref(), Some("Q8686"));
+}
+
+// Proves no two entries carry one QID (a QID is one place: the prefecture of Nara taking the
+// twin network's QID of the city of Nara once hid the city), and the city of 奈良市 is found
+// in running text as the city, not the prefecture.
+#[test]
+fn one_entry_per_qid() {
+    let (_, gaz) = data();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut doubled = Vec::new();
+    for (i, e) in gaz.entries.iter().enumerate() {
+        if let Some(q) = e.wikidata.as_deref() {
+            if let Some(&j) = seen.get(q) {
+                doubled.push(format!("{q}: {} / {}", gaz.describe(j), gaz.describe(i)));
+            } else {
+                seen.insert(q, i);
+            }
+        }
+    }
+    assert!(
+        doubled.is_empty(),
+        "{} doubled: {:?}",
+        doubled.len(),
+        &doubled[..doubled.len().min(10)]
+    );
+    let found = gaz.find("日本奈良市");
+    let (_, _, ids) = found.last().unwrap();
+    assert_eq!(
+        gaz.entry(ids[0]).level,
+        Level::City,
+        "{}",
+        gaz.describe(ids[0])
+    );
 }

@@ -85,6 +85,9 @@ def align(crawl, known_country):
         for r in csv.DictReader(fh, delimiter='\t'):
             rows.setdefault(fold(r['name_en']), []).append(r)
     out = {old: (new, '', '') for old, new in CORRECTIONS.items()}
+    # A QID another row already carries is that row's place (Nara the city, Q169134, is a row
+    # of its own; the prefecture's "Nara" must not take it).
+    held = {r['id'] for rs in rows.values() for r in rs}
     for key, qs in net.items():
         if len(qs) != 1 or not key or not rows.get(key):
             continue
@@ -97,7 +100,7 @@ def align(crawl, known_country):
                 r['country_iso2'] != cities[0]['country_iso2'] or r['id'] == qs[0] for r in cands)):
             continue
         q, r = qs[0], (cities or cands)[0]
-        if r['id'] == q or r['id'] in crawl or r['id'] in out or r['id'] in NOT_ALIGNED \
+        if r['id'] == q or q in held or r['id'] in crawl or r['id'] in out or r['id'] in NOT_ALIGNED \
                 or r['country_iso2'] == 'CN':
             continue
         if known_country.get(q, r['country_iso2']) != r['country_iso2']:

@@ -1480,10 +1480,13 @@ impl Builder {
                 let n = f.chars().count();
                 // Jieba's tags are rough (it tags 首尔 as an adverb), so the ordinary-word test
                 // spares large cities, whose names are rarely mistranslated.
+                // A name written with its suffix (奈良市, three characters or more) is a
+                // place's name, whatever jieba makes of it.
+                let suffixed = n >= 3 && f.ends_with(SUFFIXES);
                 if n < 2
                     || (!e.in_data
                         && (NOT_NAMES.contains(&f.as_str())
-                            || (e.population < 500_000 && common(&f))))
+                            || (e.population < 500_000 && !suffixed && common(&f))))
                 {
                     continue;
                 }

@@ -11,8 +11,10 @@
 
 pub mod gazetteer;
 pub mod import;
+pub mod lists;
 pub mod review;
 pub mod rules;
+pub mod short_names;
 pub mod text;
 pub mod write;
 
@@ -214,21 +216,6 @@ pub struct Extraction {
     pub places: Vec<NewPlace>,
 }
 
-/// One-character short names of Chinese cities and provinces, as in 京港 (Beijing–Hong Kong),
-/// 在穗 (in Guangzhou).
-const ABBREVIATIONS: &[(&str, char)] = &[
-    ("北京", '京'),
-    ("上海", '沪'),
-    ("天津", '津'),
-    ("重庆", '渝'),
-    ("广州", '穗'),
-    ("杭州", '杭'),
-    ("深圳", '深'),
-    ("成都", '蓉'),
-    ("武汉", '汉'),
-    ("南京", '宁'),
-];
-
 /// Names of districts that are not districts: 使馆区, 示范区, … (two characters before 区).
 const NOT_DISTRICTS: &[&str] = &[
     "使馆", "示范", "中心", "聚集", "集聚", "开发", "保税", "景区", "社区", "自贸", "试验", "功能",
@@ -270,10 +257,9 @@ pub fn extract(
     let mut x = Extractor::new(ds, gaz);
     let header = x.header(&split, opts)?;
     x.home = gaz.by_id(&header.home);
-    x.home_abbr = ABBREVIATIONS
-        .iter()
-        .find(|(n, _)| x.home.is_some_and(|h| gaz.entry(h).name_zh.starts_with(n)))
-        .map(|(_, c)| *c);
+    x.home_abbr = x
+        .home
+        .and_then(|h| short_names::ShortNames::embedded().home_char(&gaz.entry(h).name_zh));
     let passages: Vec<Passage> = split
         .sentences
         .iter()
@@ -335,6 +321,19 @@ fn task_paragraphs(split: &Split) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Where a fact is made: the passage, the text and the spans of the member and its clause.
+struct FactAt<'t> {
+    p: &'t Passage,
+    header: &'t Header,
+    orig: &'t [char],
+    folded: &'t [char],
+    span: (usize, usize),
+    clause_span: (usize, usize),
+    planned_paragraph: bool,
+    home_district: Option<usize>,
+    home_district_new: Option<usize>,
 }
 
 /// A place mention inside one sentence, before facts are made.
@@ -414,8 +413,11 @@ impl<'a> Extractor<'a> {
                     }
                 }
             }
-            // (2020年10月26日在…会议上)
-            if date.is_none() && t.starts_with(['(', '（']) {
+            // (2020年10月26日在…会议上), or a line that is only the date: 2023年12月20日
+            let date_only = t.chars().count() <= 16
+                && t.chars()
+                    .all(|c| c.is_ascii_digit() || "年月日号 .-/".contains(c) || c.is_whitespace());
+            if date.is_none() && (t.starts_with(['(', '（']) || date_only) {
                 date = parse_day(t);
             }
             // A short line naming an office: 杭州市人大常委会民宗侨、外事工委
@@ -643,12 +645,27 @@ impl<'a> Extractor<'a> {
         for i in 0..found.len().saturating_sub(1) {
             let (a, b) = (&found[i], &found[i + 1]);
             let gap: String = folded[a.end..b.start.max(a.end)].iter().collect();
-            let adjacent = a.end <= b.start && (gap.is_empty() || gap == "首都");
+            // 德国北威州, 某国首都X, 美国加利福尼亚州的阿尔汉布拉市.
+            let adjacent = a.end <= b.start && (gap.is_empty() || gap == "首都" || gap == "的");
             let inside = match (b.place, a.place, b.unknown) {
                 (Some(bp), Some(ap), _) => self.gaz.within(bp, ap),
                 (None, Some(ap), Some(u)) => {
                     self.unknown[u].parent.as_deref() == Some(self.gaz.entry(ap).id.as_str())
                 }
+                // 菲律宾宿务省的拉普拉普市: a new region, then a known place of the region's
+                // country (the gazetteer files it elsewhere in the country): the region is
+                // the place's prefix.
+                (Some(bp), None, _) => a.unknown.is_some_and(|u| {
+                    let np = &self.unknown[u];
+                    np.level == Level::Region
+                        && np
+                            .parent
+                            .as_deref()
+                            .and_then(|p| self.gaz.by_id(p))
+                            .is_some_and(|c| {
+                                self.gaz.entry(c).level == Level::Country && self.gaz.within(bp, c)
+                            })
+                }),
                 _ => false,
             };
             if adjacent && inside {
@@ -684,44 +701,189 @@ impl<'a> Extractor<'a> {
             (np.level == Level::District && np.parent.as_deref() == Some(header.home.as_str()))
                 .then_some(u)
         });
+        // A list opened by a clause ending in a colon: the act its members take.
+        let mut list: Option<rules::Act> = None;
+        // The sentence's last act without a counterpart, and its clause: "…有12个,包括:" opens
+        // the list in a clause of its own.
+        let mut pending: Option<(rules::Act, usize, usize)> = None;
+        let mut had_total = false;
         for (cs, ce) in clauses {
             let clause = &folded[cs..ce];
-            if let Some(y) = rules::stated_year(clause) {
-                sentence_year = Some(y);
-            }
-            let here: Vec<&Found> = found
-                .iter()
-                .filter(|f| f.start >= cs && f.end <= ce && !f.prefix)
-                .collect();
-            let counterparts: Vec<&Found> = here
-                .iter()
-                .copied()
-                .filter(|f| match (f.place, f.unknown) {
-                    (Some(i), _) => self.gaz.is_counterpart(i),
-                    (None, Some(u)) => self.unknown_is_counterpart(u),
-                    _ => false,
-                })
-                .collect();
+            let own_year = year_of(clause, header);
+            let counterparts = self.counterparts(&found, cs, ce);
             let count = rules::count(clause);
-            let Some(act) = rules::act(clause, !counterparts.is_empty(), count.as_ref()) else {
-                continue;
+            let mut own_act = rules::act(clause, !counterparts.is_empty(), count.as_ref());
+            // 其中市级5对、县级1对: sub-totals, each member with its own number, after a total
+            // (or as one).
+            let parts = lists::members(&folded, cs, ce);
+            let subtotals = counterparts.is_empty()
+                && parts.len() >= 2
+                && parts
+                    .iter()
+                    .all(|&(s, e)| rules::count(&folded[s..e]).is_some());
+            if subtotals && own_act.is_none() && had_total {
+                own_act = Some(rules::Act {
+                    kind: "count_total",
+                    rule: "count_total: sub-totals after a total (其中…、…)".into(),
+                    trigger: (0, clause.len()),
+                    years_since: None,
+                    document: None,
+                    needs_counterpart: false,
+                });
+            }
+            if own_act.as_ref().is_some_and(|a| a.kind == "count_total") {
+                had_total = true;
+            }
+            // A statement that opens a list ("…的12个城市:", "参加会见的嘉宾有:") names no
+            // counterpart itself; its members, in the clauses after it, do.
+            if counterparts.is_empty() && lists::opens_list(&folded, cs, ce) {
+                let intro = own_act
+                    .clone()
+                    .or_else(|| rules::act(clause, true, count.as_ref()))
+                    .map(|a| (a, cs, ce))
+                    .or_else(|| pending.clone());
+                if let Some((a, s0, e0)) = intro {
+                    if let Some(kind) = lists::member_kind(&a, &folded[s0..e0]) {
+                        list = Some(rules::Act {
+                            kind,
+                            rule: format!("list member ← {}", a.rule),
+                            needs_counterpart: true,
+                            years_since: None,
+                            ..a
+                        });
+                    }
+                }
+            }
+            if counterparts.is_empty() {
+                if let Some(a) = &own_act {
+                    pending = Some((a.clone(), cs, ce));
+                }
+            }
+            let (act, member) = match (own_act, &list) {
+                (None, Some(l)) if !counterparts.is_empty() => (l.clone(), true),
+                (Some(a), _) => (a, false),
+                (None, _) => {
+                    if let Some(y) = own_year {
+                        sentence_year = Some(y);
+                    }
+                    continue;
+                }
             };
             if act.needs_counterpart && counterparts.is_empty() {
+                if let Some(y) = own_year {
+                    sentence_year = Some(y);
+                }
                 continue;
             }
+            // Members with their own dates (or numbers) are one fact each.
+            let split_totals = subtotals && act.kind == "count_total";
+            let parts = if lists::dated_members(&folded, &parts)
+                || (member && act.kind == "tie_established")
+                || split_totals
+            {
+                parts
+            } else {
+                vec![(cs, ce)]
+            };
+            if parts.len() == 1 {
+                if let Some(y) = own_year.clone() {
+                    sentence_year = Some(y);
+                }
+            }
+            for (ps, pe) in parts {
+                let counterparts = self.counterparts(&found, ps, pe);
+                if act.needs_counterpart && counterparts.is_empty() {
+                    continue;
+                }
+                // A member of a list of ties is dated by its own words only: the statement's
+                // year is when the total stood, not when each tie began.
+                let own = year_of(&folded[ps..pe], header);
+                // A total over a span of years stands at its end: 2011至2022年发展了23个.
+                let own = match rules::range_end(&folded[ps..pe]) {
+                    Some(y) if act.kind == "count_total" => Some((y, None)),
+                    _ => own,
+                };
+                let part_count = rules::count(&folded[ps..pe]);
+                let year_of_list = member && act.kind == "tie_established";
+                let fact = self.fact(
+                    FactAt {
+                        p,
+                        header,
+                        orig: &orig,
+                        folded: &folded,
+                        span: (ps, pe),
+                        clause_span: (cs, ce),
+                        planned_paragraph,
+                        home_district,
+                        home_district_new,
+                    },
+                    &act,
+                    &counterparts,
+                    if split_totals {
+                        part_count.as_ref()
+                    } else {
+                        count.as_ref().filter(|_| !member)
+                    },
+                    match (own, year_of_list) {
+                        (Some(y), _) => Some(y),
+                        (None, true) => None,
+                        // A total stands at the report's date: only a year in its own clause.
+                        (None, false) if act.kind == "count_total" => None,
+                        (None, false) => own_year.clone().or_else(|| sentence_year.clone()),
+                    },
+                    year_of_list,
+                );
+                facts.push(fact);
+            }
+        }
+        (mentions, facts)
+    }
+
+    /// The counterparts named inside `[s, e)`: foreign places (and new ones), not prefixes of
+    /// a longer chain.
+    fn counterparts<'f>(&self, found: &'f [Found], s: usize, e: usize) -> Vec<&'f Found> {
+        found
+            .iter()
+            .filter(|f| f.start >= s && f.end <= e && !f.prefix)
+            .filter(|f| match (f.place, f.unknown) {
+                (Some(i), _) => self.gaz.is_counterpart(i),
+                (None, Some(u)) => self.unknown_is_counterpart(u),
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// One fact: the act of the clause (or list) at `at.span`, with its counterparts and year.
+    fn fact(
+        &self,
+        at: FactAt,
+        act: &rules::Act,
+        counterparts: &[&Found],
+        count: Option<&rules::Count>,
+        stated: Option<(i32, Option<String>)>,
+        no_period: bool,
+    ) -> Fact {
+        let FactAt {
+            p,
+            header,
+            orig,
+            folded,
+            span: (cs, ce),
+            clause_span,
+            planned_paragraph,
+            home_district,
+            home_district_new,
+        } = at;
+        {
+            let clause = &folded[clause_span.0..clause_span.1];
             let clause_text: String = clause.iter().collect();
             let planned = planned_paragraph
                 || rules::PLANNING.iter().any(|w| clause_text.contains(w))
                 // 落实…会议成果: a meeting whose outcomes are carried out was held before.
                 || (act.kind == "conference" && clause_text.contains("落实"));
-            // Year: stated in the clause or earlier in the sentence; else the report's period
-            // (not for plans, whose time the report does not give).
-            // A total stands at the report's date: only a year in its own clause counts.
-            let stated = if act.kind == "count_total" {
-                rules::stated_year(clause)
-            } else {
-                rules::stated_year(clause).or_else(|| sentence_year.clone())
-            };
+            // Year: as the caller found it (stated in the clause or earlier in the sentence);
+            // else the report's period (not for plans, whose time the report does not give,
+            // nor for a listed tie, whose start the statement does not give).
             let (mut year, mut date) = match (&stated, planned) {
                 (Some((y, d)), _) => (
                     Some(Year {
@@ -731,7 +893,7 @@ impl<'a> Extractor<'a> {
                     }),
                     Some(stated_span(*y, d.as_deref())),
                 ),
-                (None, false) if !header.period_start.is_empty() => (
+                (None, false) if !header.period_start.is_empty() && !no_period => (
                     Some(Year {
                         value: header.period_start[..4].parse().unwrap_or(0),
                         basis: "period",
@@ -777,7 +939,7 @@ impl<'a> Extractor<'a> {
                     v
                 });
             let mut confidence: f64 = 0.9;
-            for f in &counterparts {
+            for f in counterparts {
                 confidence = confidence.min(f.confidence);
             }
             if planned {
@@ -788,7 +950,7 @@ impl<'a> Extractor<'a> {
                 Some(d) => format!("{} → {d}", act.rule),
                 None => act.rule.clone(),
             };
-            facts.push(Fact {
+            Fact {
                 report: header.id.clone(),
                 passage: p.id.clone(),
                 quote,
@@ -799,14 +961,13 @@ impl<'a> Extractor<'a> {
                 date,
                 count: count.map(|c| Count {
                     value: c.value,
-                    unit: c.unit,
+                    unit: c.unit.clone(),
                 }),
                 partial,
                 rule,
                 confidence: (confidence * 100.0).round() / 100.0,
-            });
+            }
         }
-        (mentions, facts)
     }
 
     fn unknown_is_counterpart(&self, u: usize) -> bool {
@@ -828,7 +989,7 @@ impl<'a> Extractor<'a> {
                 .map(|(pe, _)| folded[pe.min(s)..s].iter().collect())
                 .unwrap_or_default();
             let context = prev
-                .filter(|(pe, _)| *pe <= s && (gap.is_empty() || gap == "首都"))
+                .filter(|(pe, _)| *pe <= s && (gap.is_empty() || gap == "首都" || gap == "的"))
                 .map(|(_, i)| i);
             let form: String = folded[s..e].iter().collect();
             let earlier = self.earlier.get(&form).copied();
@@ -895,6 +1056,11 @@ impl<'a> Extractor<'a> {
             if folded[s..].starts_with(&['首', '都']) {
                 s += 2;
             }
+            // 加利福尼亚州的阿尔汉布拉市: a name after 的 only with a place's suffix.
+            let via_de = folded.get(s) == Some(&'的');
+            if via_de {
+                s += 1;
+            }
             let next = out.get(k);
             let conflict = next.is_some_and(|n| {
                 n.start == s
@@ -909,6 +1075,9 @@ impl<'a> Extractor<'a> {
             let Some((ns, ne, level)) = unknown_name(folded, s) else {
                 continue;
             };
+            if via_de && !"市城区县郡州省邦道".contains(folded[ne - 1]) {
+                continue;
+            }
             if conflict && next.is_some_and(|n| ne < n.end) {
                 continue;
             }
@@ -932,6 +1101,28 @@ impl<'a> Extractor<'a> {
 
     /// 京港, 京澳, 京台 (and 穗港…): the home's short name with Hong Kong, Macao or Taiwan.
     fn abbreviations(&self, folded: &[char], found: &mut Vec<Found>) {
+        // 中韩, 中尼: the second character names the country (rules/abbreviations.tsv).
+        for (at, name) in short_names::ShortNames::embedded().country_pairs(folded) {
+            if found.iter().any(|f| f.start <= at && at < f.end) {
+                continue;
+            }
+            let Some(c) = self
+                .gaz
+                .named(&name)
+                .into_iter()
+                .find(|&k| self.gaz.entry(k).level == Level::Country)
+            else {
+                continue;
+            };
+            found.push(Found {
+                start: at,
+                end: at + 1,
+                place: Some(c),
+                unknown: None,
+                confidence: 0.8,
+                prefix: false,
+            });
+        }
         let Some(h) = self.home_abbr else { return };
         for i in 0..folded.len().saturating_sub(1) {
             if folded[i] != h {
@@ -1180,6 +1371,21 @@ impl<'a> Extractor<'a> {
         }
         out
     }
+}
+
+/// The year a text states: written out (2022年3月), or relative to the report's year (去年,
+/// 今年; the report's date, else its period).
+fn year_of(text: &[char], header: &Header) -> Option<(i32, Option<String>)> {
+    if let Some(y) = rules::stated_year(text) {
+        return Some(y);
+    }
+    let offset = rules::relative_year(text)?;
+    let base: i32 = header
+        .date
+        .as_deref()
+        .or(Some(header.period_start.as_str()))
+        .and_then(|d| d.get(..4)?.parse().ok())?;
+    Some((base + offset, None))
 }
 
 fn stated_span(y: i32, d: Option<&str>) -> DateSpan {

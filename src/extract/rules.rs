@@ -114,6 +114,10 @@ const DOCUMENTS: &[(&str, &str)] = &[
 
 const SIGN: &[&str] = &["签署", "签订", "签约", "续签", "草签", "签下"];
 const TIE: &[&str] = &[
+    "建立了国际友好城市关系",
+    "建立国际友好城市关系",
+    "结为国际友好城市",
+    "缔结国际友好城市",
     "缔结友好城市关系",
     "缔结友好关系",
     "结为友好城市",
@@ -188,6 +192,10 @@ const ACTIVITY: &[&str] = &[
     "交流会",
     "推介会",
     "音乐会",
+    "外长会",
+    "招待会",
+    "联谊会",
+    "纪念会",
     "文化日",
     "庆典",
     "仪式",
@@ -210,6 +218,21 @@ const INTERNATIONAL: &[&str] = &[
     "友城",
 ];
 /// Units a stated total is counted in.
+/// Words that state a total: 达到, 共有, 发展了….
+const TOTAL_WORDS: &[&str] = &[
+    "达到",
+    "共有",
+    "已有",
+    "现有",
+    "发展了",
+    "增至",
+    "增加到",
+    "总数",
+    "累计",
+    "共计",
+    "总计",
+    "达",
+];
 const UNITS: &[&str] = &[
     "批次", "个", "批", "条", "项", "场", "次", "名", "位", "人次", "家", "所", "座", "对",
 ];
@@ -359,6 +382,26 @@ pub fn act(clause: &[char], has_counterpart: bool, count: Option<&Count>) -> Opt
         }
     }
     if let Some(c) = count {
+        // 友好城市达到27个, 共有友城15对, 发展了23个国际友好城市: a total of ties in other words.
+        if !has_counterpart && names_ties(clause) {
+            let before: String = clause[c.span.0.saturating_sub(8)..c.span.0]
+                .iter()
+                .collect();
+            let total = TOTAL_WORDS.iter().find(|w| {
+                before.contains(*w) || {
+                    let whole: String = clause.iter().collect();
+                    whole.contains(*w)
+                }
+            });
+            if let Some(w) = total {
+                return Some(a(
+                    "count_total",
+                    &format!("count_total: {w} + N + 友好城市"),
+                    c.span,
+                    false,
+                ));
+            }
+        }
         if c.after_etc && !has_counterpart {
             return Some(a(
                 "count_total",
@@ -371,6 +414,11 @@ pub fn act(clause: &[char], has_counterpart: bool, count: Option<&Count>) -> Opt
     None
 }
 
+/// Whether a clause speaks of friendship-city ties (for a total that opens a list of them).
+pub fn names_ties(clause: &[char]) -> bool {
+    find_any(clause, TIE).is_some() || has_any(clause, &["友好城市", "友城", "姐妹城市"])
+}
+
 /// 结好N周年 / 友好城市关系N周年 / 建交N周年, with N.
 fn anniversary(clause: &[char]) -> Option<(i32, (usize, usize))> {
     let at = find(clause, "周年")?;
@@ -380,18 +428,10 @@ fn anniversary(clause: &[char]) -> Option<(i32, (usize, usize))> {
     }
     let n: i32 = clause[i..at].iter().collect::<String>().parse().ok()?;
     let before: String = clause[i.saturating_sub(8)..i].iter().collect();
-    [
-        "结好",
-        "友好城市",
-        "友城",
-        "友好关系",
-        "建交",
-        "缔结",
-        "结为",
-    ]
-    .iter()
-    .any(|w| before.contains(w))
-    .then_some((n, (i.saturating_sub(2), at + 2)))
+    ["结好", "友好城市", "友城", "友好关系", "缔结", "结为"]
+        .iter()
+        .any(|w| before.contains(w))
+        .then_some((n, (i.saturating_sub(2), at + 2)))
 }
 
 /// A named meeting: a conference noun with at least two characters of name before it.
@@ -485,6 +525,55 @@ pub fn count(clause: &[char]) -> Option<Count> {
 }
 
 /// The 4-digit years a clause states (2019年, 2024 in "2024京澳合作伙伴行动").
+/// A span of years, "2011至2022年", "2011年—2022年", "2011-2022年": the last year (a total
+/// the span reaches stands at its end).
+pub fn range_end(clause: &[char]) -> Option<i32> {
+    let s: String = clause.iter().collect();
+    let digits: Vec<(usize, i32)> = {
+        let mut v = Vec::new();
+        let mut i = 0;
+        while i + 4 <= clause.len() {
+            if clause[i..i + 4].iter().all(|c| c.is_ascii_digit())
+                && (i == 0 || !clause[i - 1].is_ascii_digit())
+                && clause.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+            {
+                if let Ok(y) = clause[i..i + 4].iter().collect::<String>().parse::<i32>() {
+                    v.push((i, y));
+                }
+                i += 4;
+            } else {
+                i += 1;
+            }
+        }
+        v
+    };
+    let _ = s;
+    digits.windows(2).find_map(|w| {
+        let between: String = clause[w[0].0 + 4..w[1].0].iter().collect();
+        let between = between.trim_start_matches('年');
+        (matches!(between, "至" | "到" | "-" | "—" | "–" | "~" | "～") && w[1].1 > w[0].1)
+            .then_some(w[1].1)
+    })
+}
+
+/// A year given relative to the report's: 去年, 前年, 今年, 本年, 明年 (offset in years).
+pub fn relative_year(clause: &[char]) -> Option<i32> {
+    let s: String = clause.iter().collect();
+    [
+        ("前年", -2),
+        ("去年", -1),
+        ("上年", -1),
+        ("上一年", -1),
+        ("今年", 0),
+        ("本年", 0),
+        ("本年度", 0),
+        ("明年", 1),
+    ]
+    .iter()
+    .find(|(w, _)| s.contains(w))
+    .map(|(_, o)| *o)
+}
+
 pub fn stated_year(clause: &[char]) -> Option<(i32, Option<String>)> {
     let mut i = 0;
     while i + 4 <= clause.len() {

@@ -87,6 +87,39 @@ fn begins_item(line: &str) -> bool {
         .any(|k| t.starts_with(k) && t[k.len()..].starts_with([':', '：']))
 }
 
+/// A line of a report's head: a title (…工作总结, …的答复), a date line (2023年12月20日) or
+/// an office's name (…外事办公室), short and without clause punctuation.
+fn header_like(t: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "总结",
+        "报告",
+        "情况",
+        "答复",
+        "的函",
+        "通知",
+        "要点",
+        "计划",
+        "汇报",
+        "综述",
+        "通报",
+        "简报",
+        "纪要",
+        "外办",
+        "外事办公室",
+        "人民政府",
+        "外事工委",
+        "常委会",
+        "外事局",
+    ];
+    let date_only = t.chars().count() <= 16
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || "年月日号 .-/".contains(c) || c.is_whitespace());
+    t.chars().count() <= 40
+        && !t.contains(['，', ',', '。', '；', ';', '、'])
+        && (date_only || ENDS.iter().any(|e| t.ends_with(e)))
+}
+
 /// Joins lines broken inside sentences, when the text looks hard-wrapped: most of its
 /// non-empty lines end mid-sentence. Text whose lines end cleanly is left as it is, so a
 /// report typed line by line (the seed) keeps its paragraphs.
@@ -96,6 +129,13 @@ fn reflow(lines: &[&str]) -> Option<String> {
         .copied()
         .filter(|l| !l.trim().is_empty())
         .collect();
+    // A title and a date line at the top end without a stop, but are not broken sentences.
+    let top = body
+        .iter()
+        .take(3)
+        .take_while(|l| header_like(l.trim()))
+        .count();
+    let body = &body[top..];
     if body.len() < 3 {
         return None;
     }
@@ -105,8 +145,21 @@ fn reflow(lines: &[&str]) -> Option<String> {
     }
     let mut out = String::new();
     let mut prev_clean = true;
+    let mut seen = 0;
     for l in lines {
         let t = l.trim();
+        if !t.is_empty() {
+            seen += 1;
+            if seen <= top {
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(t);
+                out.push('\n');
+                prev_clean = true;
+                continue;
+            }
+        }
         if t.is_empty() {
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
@@ -285,6 +338,16 @@ mod tests {
             s.sentences[0].text,
             "石景山区与乌兹别克斯坦塔什干市奥尔马佐尔区签署友好关系意向书。"
         );
+    }
+
+    #[test]
+    fn a_title_and_a_date_line_are_not_broken_sentences() {
+        let s = split("某市外事办公室2023年工作总结\n2023年12月20日\n我市与日本某市签署友\n好交流备忘录。市长会见\n来访的外国嘉宾。\n");
+        assert!(s.reflowed);
+        let t: Vec<&str> = s.sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(t[0], "某市外事办公室2023年工作总结");
+        assert_eq!(t[1], "2023年12月20日");
+        assert_eq!(t[2], "我市与日本某市签署友好交流备忘录。");
     }
 
     #[test]

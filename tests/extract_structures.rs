@@ -1,0 +1,168 @@
+//! The structures reports use, each on a text written for the test (no report's own wording):
+//! a list of partners after a total, each with its own date; a guest list with titles; totals
+//! in other words and sub-totals; 中X pairs in an event's name; years relative to the report's
+//! date; a title and a date line that are not broken sentences.
+
+use std::sync::OnceLock;
+
+use amity::extract::{extract, gazetteer::Gazetteer, Extraction, Fact, Options};
+use amity::model::Dataset;
+
+fn data() -> &'static (Dataset, Gazetteer) {
+    static D: OnceLock<(Dataset, Gazetteer)> = OnceLock::new();
+    D.get_or_init(|| {
+        let ds = amity::ingest::load_dir(&amity::default_data_dir()).expect("data/ loads");
+        let gaz = Gazetteer::new(&ds);
+        (ds, gaz)
+    })
+}
+
+fn run(text: &str, home: &str) -> Extraction {
+    let (ds, gaz) = data();
+    let opts = Options {
+        home: Some(home.into()),
+        ..Default::default()
+    };
+    extract(text, &opts, ds, gaz).expect("extracts")
+}
+
+/// (kind, counterparts' Chinese names, year, count).
+type Key = (String, Vec<String>, Option<i32>, Option<u64>);
+
+/// The key of every fact.
+fn keys(x: &Extraction) -> Vec<Key> {
+    x.facts
+        .iter()
+        .map(|f: &Fact| {
+            (
+                f.kind.to_string(),
+                f.counterparts.iter().map(|c| c.name_zh.clone()).collect(),
+                f.year.as_ref().map(|y| y.value),
+                f.count.as_ref().map(|c| c.value),
+            )
+        })
+        .collect()
+}
+
+fn has(x: &Extraction, kind: &str, cp: &[&str], year: Option<i32>) -> bool {
+    keys(x).iter().any(|(k, c, y, _)| {
+        k == kind && c.iter().map(String::as_str).eq(cp.iter().copied()) && *y == year
+    })
+}
+
+const LISTS: &str = "某某市人民政府外事办公室2023年工作总结\n2023年12月20日\n截至2023年，我市已建立国际友好城市关系的城市有12个，包括：美国加利福尼亚州的阿尔汉布拉市（1994年10月）、菲律宾宿务省的拉普拉普市（1997年7月）、日本奈良市（1974年2月）、英国某某郡。\n3月，市长会见了来访的外国嘉宾，参加会见的嘉宾有：日本京都市市长、英国爱丁堡市副市长。\n";
+
+// Proves each member of a list after a total is a tie of its own with its own year (a member
+// without a date has none, not the report's year), named by the most specific place (the city
+// after 的, not its state), and that a guest list after 嘉宾有: gives the guests' places as the
+// meeting's counterparts, dated by the report's year.
+#[test]
+fn a_list_after_a_statement_gives_one_fact_per_member() {
+    let x = run(LISTS, "西安");
+    assert_eq!(
+        x.header.date.as_deref(),
+        Some("2023-12-20"),
+        "{:?}",
+        x.header
+    );
+    assert!(
+        has(&x, "tie_established", &["阿尔汉布拉市"], Some(1994)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        has(&x, "tie_established", &["拉普拉普市"], Some(1997)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        has(&x, "tie_established", &["奈良市"], Some(1974)),
+        "{:?}",
+        keys(&x)
+    );
+    let ties: Vec<_> = x
+        .facts
+        .iter()
+        .filter(|f| f.kind == "tie_established")
+        .collect();
+    assert!(
+        ties.iter().all(|f| f.rule.starts_with("list member ← ")),
+        "{ties:?}"
+    );
+    assert!(
+        !keys(&x)
+            .iter()
+            .any(|(k, _, y, _)| k == "tie_established" && *y == Some(2023)),
+        "a listed tie takes no year from the statement: {:?}",
+        keys(&x)
+    );
+    let meeting = x
+        .facts
+        .iter()
+        .find(|f| f.kind == "leader_meeting")
+        .expect("the meeting");
+    let cps: Vec<&str> = meeting
+        .counterparts
+        .iter()
+        .map(|c| c.name_zh.as_str())
+        .collect();
+    assert!(
+        cps.contains(&"京都") && cps.contains(&"爱丁堡市"),
+        "{cps:?}"
+    );
+    assert_eq!(meeting.year.as_ref().map(|y| y.value), Some(2023));
+    for f in &x.facts {
+        let p = x.passages.iter().find(|p| p.id == f.passage).unwrap();
+        assert!(p.text.contains(&f.quote), "{} not in {}", f.quote, p.text);
+    }
+}
+
+const TOTALS: &str = "某某市外事办公室2022年工作总结\n2022年12月30日\n截至目前，我市国际友好城市达到27个，其中市级5对、县级1对。2011至2022年发展了23个国际友好城市。\n去年，我市与韩国仁川市签署友好交流备忘录。\n成功举办纪念中韩建交30周年音乐会。中韩、中尼外长会在青举行。其中日常工作有序开展。\n";
+
+// Proves totals in other words (达到, 发展了) and sub-totals (其中…、…) are totals with their
+// own numbers, a span of years dates a total by its end, 去年 is the year before the report's,
+// and 中韩 / 中尼 in an event's name make Korea and Nepal its counterparts (其中日常 is no pair).
+#[test]
+fn totals_relative_years_and_country_pairs() {
+    let x = run(TOTALS, "青岛");
+    let totals: Vec<(Option<i32>, Option<u64>)> = keys(&x)
+        .into_iter()
+        .filter(|(k, ..)| k == "count_total")
+        .map(|(_, _, y, c)| (y, c))
+        .collect();
+    for want in [
+        (Some(2022), Some(27)),
+        (Some(2022), Some(5)),
+        (Some(2022), Some(1)),
+        (Some(2022), Some(23)),
+    ] {
+        assert!(totals.contains(&want), "{want:?} in {totals:?}");
+    }
+    assert!(
+        has(&x, "agreement_signed", &["仁川"], Some(2021)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        has(&x, "event_held", &["韩国"], Some(2022)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        has(&x, "event_held", &["韩国", "尼泊尔"], Some(2022)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        !keys(&x)
+            .iter()
+            .any(|(_, c, _, _)| c.iter().any(|n| n == "日本")),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        !x.facts.iter().any(|f| f.kind == "anniversary"),
+        "建交N周年 is the countries' anniversary, not a tie's: {:?}",
+        keys(&x)
+    );
+}
