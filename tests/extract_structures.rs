@@ -166,3 +166,57 @@ fn totals_relative_years_and_country_pairs() {
         keys(&x)
     );
 }
+
+const SIDES: &str = "某某市外事办公室2019年工作总结\n2019年12月30日\n截至1997年底，我市与外国城市结为友好城的共有34对，其中，省级13对，市级21对。全年接待来访外宾共28批次、210人次。\n2019年11月，美国俄勒冈州州务卿率代表团一行9人访津，拜会我市领导同志，并出席友城商品馆开馆仪式。\n俄勒冈州是我市的友好州，双方在经贸领域开展了广泛的交流合作。\n";
+
+// Proves sub-totals in clauses of their own after a total (其中,省级13对,市级21对) take the
+// total's 截至 year; a total of delegations received is counted by groups, not people; the
+// visiting delegation of a clause is the other side of the acts after it (拜会, 出席), with 访津
+// read as a visit to the home (Tianjin); 双方 stands for the paragraph's place.
+#[test]
+fn sub_totals_visitors_and_both_sides() {
+    let x = run(SIDES, "天津");
+    let totals: Vec<(Option<i32>, Option<u64>)> = keys(&x)
+        .into_iter()
+        .filter(|(k, ..)| k == "count_total")
+        .map(|(_, _, y, c)| (y, c))
+        .collect();
+    for want in [
+        (Some(1997), Some(34)),
+        (Some(1997), Some(13)),
+        (Some(1997), Some(21)),
+        (Some(2019), Some(28)),
+    ] {
+        assert!(totals.contains(&want), "{want:?} in {totals:?}");
+    }
+    assert!(
+        has(&x, "delegation_received", &["俄勒冈州"], Some(2019)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        has(&x, "leader_meeting", &["俄勒冈州"], Some(2019)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        has(&x, "event_held", &["俄勒冈州"], Some(2019)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        has(&x, "exchange_cooperation", &["俄勒冈州"], Some(2019)),
+        "{:?}",
+        keys(&x)
+    );
+    let carried = x
+        .facts
+        .iter()
+        .filter(|f| f.rule.ends_with("(the other side named earlier)"))
+        .count();
+    assert!(
+        carried >= 2,
+        "{:?}",
+        x.facts.iter().map(|f| &f.rule).collect::<Vec<_>>()
+    );
+}

@@ -359,6 +359,9 @@ struct Extractor<'a> {
     /// Places no source knows, found in this report.
     unknown: Vec<NewPlace>,
     unknown_by_name: HashMap<(String, Option<String>), usize>,
+    /// The counterparts last named in the current paragraph (paragraph, places), for 双方 and
+    /// 两市 in a later clause.
+    last_named: Option<(usize, Vec<Found>)>,
 }
 
 impl<'a> Extractor<'a> {
@@ -371,6 +374,7 @@ impl<'a> Extractor<'a> {
             earlier: HashMap::new(),
             unknown: Vec::new(),
             unknown_by_name: HashMap::new(),
+            last_named: None,
         }
     }
 
@@ -707,21 +711,85 @@ impl<'a> Extractor<'a> {
         // the list in a clause of its own.
         let mut pending: Option<(rules::Act, usize, usize)> = None;
         let mut had_total = false;
+        let mut as_of: Option<(i32, Option<String>)> = None;
+        // The counterparts of a delegation that came or a place visited, for the clauses after.
+        let mut subject: Option<Vec<Found>> = None;
+        let mut next_subject: Option<Vec<Found>> = None;
+        let mut carry_buf: Vec<Found>;
         for (cs, ce) in clauses {
-            let clause = &folded[cs..ce];
-            let own_year = year_of(clause, header);
-            let counterparts = self.counterparts(&found, cs, ce);
+            if let Some(s) = next_subject.take() {
+                subject = Some(s);
+            }
+            // The home's character after 来/访/抵/莅/到 reads as 京 for the rules (访津 is 访京
+            // in a Tianjin report), one character for one.
+            let for_rules: Vec<char> = match self.home_abbr {
+                Some(h) if h != '京' => folded[cs..ce]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &c)| {
+                        let after_verb = k > 0 && "来访抵莅到".contains(folded[cs + k - 1]);
+                        if c == h && after_verb {
+                            '京'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect(),
+                _ => folded[cs..ce].to_vec(),
+            };
+            let clause = &for_rules[..];
+            let own_year = year_of(&folded[cs..ce], header);
+            let mut counterparts = self.counterparts(&found, cs, ce);
+            let mut carried = false;
+            let raw: String = folded[cs..ce].iter().collect();
+            if counterparts.is_empty() {
+                // The foreign side of an earlier clause: the visiting delegation (…率代表团
+                // 访津, 拜会…, 签署…) or the place visited, for the acts after it; the two sides
+                // (双方, 两市) of the paragraph's last named place.
+                if let Some(s) = &subject {
+                    counterparts = s.iter().collect();
+                    carried = true;
+                } else if ["双方", "两市", "两地", "两城", "两国"]
+                    .iter()
+                    .any(|w| raw.contains(w))
+                {
+                    if let Some((para, named)) = &self.last_named {
+                        if *para == p.paragraph {
+                            carry_buf = named.clone();
+                            counterparts = carry_buf.iter().collect();
+                            carried = true;
+                        }
+                    }
+                }
+            } else {
+                self.last_named = Some((
+                    p.paragraph,
+                    counterparts.iter().map(|f| (*f).clone()).collect(),
+                ));
+            }
             let count = rules::count(clause);
             let mut own_act = rules::act(clause, !counterparts.is_empty(), count.as_ref());
             // 其中市级5对、县级1对: sub-totals, each member with its own number, after a total
             // (or as one).
             let parts = lists::members(&folded, cs, ce);
-            let subtotals = counterparts.is_empty()
+            // Continents name a share of the total, not a side (其中亚洲地区8个).
+            let no_side = counterparts.iter().all(|f| {
+                f.place
+                    .is_some_and(|i| self.gaz.entry(i).level == Level::Continent)
+            });
+            let subtotals = no_side
                 && parts.len() >= 2
                 && parts
                     .iter()
                     .all(|&(s, e)| rules::count(&folded[s..e]).is_some());
-            if subtotals && own_act.is_none() && had_total {
+            // ,其中,省级13对,市级21对 / ,亚洲地区8个,欧洲14个: short clauses of a number each
+            // after a total are its parts too.
+            let short_part = own_act.is_none()
+                && no_side
+                && had_total
+                && count.is_some()
+                && (raw.trim_start().starts_with("其中") || raw.chars().count() <= 12);
+            if (subtotals || short_part) && own_act.is_none() && had_total {
                 own_act = Some(rules::Act {
                     kind: "count_total",
                     rule: "count_total: sub-totals after a total (其中…、…)".into(),
@@ -731,8 +799,23 @@ impl<'a> Extractor<'a> {
                     needs_counterpart: false,
                 });
             }
-            if own_act.as_ref().is_some_and(|a| a.kind == "count_total") {
+            if own_act
+                .as_ref()
+                .is_some_and(|a| a.kind == "count_total" || count.is_some())
+            {
                 had_total = true;
+            }
+            // 截至1997年底, …共有34对: the date a total stands at, in a clause of its own.
+            if own_act.is_none() {
+                let t = raw.trim_start();
+                if ["截至", "截止", "截止到", "到", "至"]
+                    .iter()
+                    .any(|w| t.starts_with(w))
+                {
+                    if let Some(y) = own_year.clone() {
+                        as_of = Some(y);
+                    }
+                }
             }
             // A statement that opens a list ("…的12个城市:", "参加会见的嘉宾有:") names no
             // counterpart itself; its members, in the clauses after it, do.
@@ -775,6 +858,19 @@ impl<'a> Extractor<'a> {
                 }
                 continue;
             }
+            // A place visited is never carried: the visiting side of an earlier clause does
+            // not go abroad (…共赴这场盛会).
+            if carried && act.kind == "visit_abroad" {
+                continue;
+            }
+            let act = if carried {
+                rules::Act {
+                    rule: format!("{} (the other side named earlier)", act.rule),
+                    ..act
+                }
+            } else {
+                act
+            };
             // Members with their own dates (or numbers) are one fact each.
             let split_totals = subtotals && act.kind == "count_total";
             let parts = if lists::dated_members(&folded, &parts)
@@ -790,8 +886,13 @@ impl<'a> Extractor<'a> {
                     sentence_year = Some(y);
                 }
             }
+            let one_part = parts.len() == 1;
             for (ps, pe) in parts {
-                let counterparts = self.counterparts(&found, ps, pe);
+                let counterparts = if one_part {
+                    counterparts.clone()
+                } else {
+                    self.counterparts(&found, ps, pe)
+                };
                 if act.needs_counterpart && counterparts.is_empty() {
                     continue;
                 }
@@ -804,7 +905,11 @@ impl<'a> Extractor<'a> {
                     _ => own,
                 };
                 let part_count = rules::count(&folded[ps..pe]);
-                let year_of_list = member && act.kind == "tie_established";
+                // A tie stated as a standing fact (已与…, with a total) began before, at a
+                // time the report does not give.
+                let standing = act.kind == "tie_established"
+                    && (count.is_some() || raw.contains('已') || raw.contains("是"));
+                let year_of_list = (member || standing) && act.kind == "tie_established";
                 let fact = self.fact(
                     FactAt {
                         p,
@@ -827,13 +932,17 @@ impl<'a> Extractor<'a> {
                     match (own, year_of_list) {
                         (Some(y), _) => Some(y),
                         (None, true) => None,
-                        // A total stands at the report's date: only a year in its own clause.
-                        (None, false) if act.kind == "count_total" => None,
+                        // A total stands at the report's date: only a year in its own clause
+                        // or in the 截至… clause before it.
+                        (None, false) if act.kind == "count_total" => as_of.clone(),
                         (None, false) => own_year.clone().or_else(|| sentence_year.clone()),
                     },
                     year_of_list,
                 );
                 facts.push(fact);
+            }
+            if !carried && matches!(act.kind, "delegation_received" | "visit_abroad") {
+                next_subject = Some(counterparts.iter().map(|f| (*f).clone()).collect());
             }
         }
         (mentions, facts)
@@ -929,6 +1038,22 @@ impl<'a> Extractor<'a> {
                 (None, Some(u)) => self.place_ref(None, Some(u)),
                 _ => self.place_ref(self.home, None),
             };
+            // A country (or region) that another counterpart lies in is that one's context, not
+            // a side of its own: 俄勒冈州是天津在美国的第一个友好州.
+            let counterparts: Vec<&Found> = counterparts
+                .iter()
+                .copied()
+                .filter(|f| {
+                    let Some(i) = f.place else { return true };
+                    !counterparts.iter().any(|g| match (g.place, g.unknown) {
+                        (Some(j), _) => j != i && self.gaz.within(j, i),
+                        (None, Some(u)) => {
+                            self.unknown[u].parent.as_deref() == Some(self.gaz.entry(i).id.as_str())
+                        }
+                        _ => false,
+                    })
+                })
+                .collect();
             let cps: Vec<PlaceRef> = counterparts
                 .iter()
                 .map(|f| self.place_ref(f.place, f.unknown))

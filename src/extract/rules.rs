@@ -135,7 +135,9 @@ const TIE: &[&str] = &[
     "结好",
     "缔结",
 ];
-const MEET: &[&str] = &["会见", "会晤", "会谈", "接见", "见面", "座谈"];
+const MEET: &[&str] = &[
+    "会见", "会晤", "会谈", "接见", "见面", "座谈", "拜会", "会面",
+];
 const RECEIVE: &[&str] = &["接待", "迎接"];
 const INCOMING: &[&str] = &[
     "来访",
@@ -303,6 +305,23 @@ pub fn act(clause: &[char], has_counterpart: bool, count: Option<&Count>) -> Opt
             }
         }
     }
+    // 建立了34对友好城市, 缔结…国际友城: the verb and the tie's noun apart.
+    if has_counterpart {
+        if let Some(v) = find_any(clause, &["建立", "缔结", "结为", "结成"]) {
+            if has_any(
+                &clause[v.1..],
+                &["友好城市", "友城", "姐妹城市", "友好省", "友好州"],
+            ) {
+                let word: String = clause[v.0..v.1].iter().collect();
+                return Some(a(
+                    "tie_established",
+                    &format!("tie_established: {word} … 友好城市"),
+                    v,
+                    true,
+                ));
+            }
+        }
+    }
     if let Some(m) = find_any(clause, MEET) {
         return Some(a(
             "leader_meeting",
@@ -315,6 +334,15 @@ pub fn act(clause: &[char], has_counterpart: bool, count: Option<&Count>) -> Opt
         ));
     }
     if let (Some(r), Some(_)) = (find_any(clause, RECEIVE), find_any(clause, INCOMING)) {
+        // 接待来访外宾共28批次: a total of delegations when none is named.
+        if let (false, Some(c)) = (has_counterpart, count) {
+            return Some(a(
+                "count_total",
+                "count_total: 接待 + 来访/团组 + N",
+                c.span,
+                false,
+            ));
+        }
         return Some(a(
             "delegation_received",
             "delegation_received: 接待 + 来访/代表团/团组",
@@ -322,8 +350,27 @@ pub fn act(clause: &[char], has_counterpart: bool, count: Option<&Count>) -> Opt
             true,
         ));
     }
-    if let Some(i) = find_any(clause, &["代表团来访", "代表团访问", "来京访问", "来访"])
-    {
+    // 来京 / 访京 stand for the home's own character too (访津 in Tianjin: the fact builder
+    // writes the home's character as 京 in the copy it matches).
+    if let Some(i) = find_any(
+        clause,
+        &[
+            "代表团来访",
+            "代表团访问",
+            "来京访问",
+            "来访",
+            "访京",
+            "抵京",
+            "莅京",
+            "到京",
+            "访问我市",
+            "来我市",
+            "到访我市",
+            "莅临我市",
+            "访问我区",
+            "来我区",
+        ],
+    ) {
         if find_any(clause, &["参观访问"]).is_none() || has_counterpart {
             return Some(a(
                 "delegation_received",
@@ -372,7 +419,8 @@ pub fn act(clause: &[char], has_counterpart: bool, count: Option<&Count>) -> Opt
         }
     }
     if has_counterpart && has_any(clause, COOPERATE) {
-        if let Some(w) = find_any(clause, &["与", "同"]) {
+        // 与/同 + place + 交流/合作, or the two sides by name: 双方就…合作达成一致, 两市在…合作.
+        if let Some(w) = find_any(clause, &["与", "同", "双方", "两市", "两地", "两城"]) {
             return Some(a(
                 "exchange_cooperation",
                 "exchange_cooperation: 与 + place + 交流/合作",
@@ -416,7 +464,7 @@ pub fn act(clause: &[char], has_counterpart: bool, count: Option<&Count>) -> Opt
 
 /// Whether a clause speaks of friendship-city ties (for a total that opens a list of them).
 pub fn names_ties(clause: &[char]) -> bool {
-    find_any(clause, TIE).is_some() || has_any(clause, &["友好城市", "友城", "姐妹城市"])
+    find_any(clause, TIE).is_some() || has_any(clause, &["友好城", "友城", "姐妹城市"])
 }
 
 /// 结好N周年 / 友好城市关系N周年 / 建交N周年, with N.
@@ -518,8 +566,16 @@ pub fn count(clause: &[char]) -> Option<Count> {
             span: (s, e),
             after_etc,
         };
-        // The larger total of "与33个国家的40个城市" is the one counted: the last one.
-        best = Some(c);
+        // The larger total of "与33个国家的40个城市" is the one counted: the last one; but
+        // "28批次、210人次" counts the groups, not the people.
+        let people = c.unit.starts_with('人') || c.unit.starts_with("名");
+        if !(people
+            && best
+                .as_ref()
+                .is_some_and(|b: &Count| !b.unit.starts_with('人')))
+        {
+            best = Some(c);
+        }
     }
     best
 }
