@@ -220,3 +220,64 @@ fn sub_totals_visitors_and_both_sides() {
         x.facts.iter().map(|f| &f.rule).collect::<Vec<_>>()
     );
 }
+
+// Proves `extract` reads a text PDF (tests/fixtures/report.pdf, printed by Chromium from
+// report-for-pdf.html) and a saved web page by their content: the PDF's text with a line cut
+// between 2023 and 年 joined, the page's article without its menu and footer, and every quote a
+// verbatim substring of the text that is recorded.
+#[test]
+fn a_pdf_and_a_web_page() {
+    let pdf = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/report.pdf"
+    ))
+    .unwrap();
+    let input = amity::extract::input::read(&pdf).unwrap();
+    assert_eq!(input.format, "pdf");
+    let x = run(&input.text, "西安");
+    assert!(
+        has(&x, "agreement_signed", &["奈良市"], Some(2023)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        has(&x, "leader_meeting", &["首尔"], Some(2023)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        x.passages
+            .iter()
+            .any(|p| p.text == "截至2023年，我市国际友好城市达到27个。"),
+        "{:?}",
+        x.passages
+    );
+    for f in &x.facts {
+        assert!(x.split.text.contains(&f.quote), "{}", f.quote);
+    }
+    let page = "<html><head><meta charset='utf-8'><title>新闻</title></head><body><div class='nav'><a>首页</a> <a>会见活动</a></div><div class='content'><h1>某市外办2024年工作动态</h1><p>发布时间：2024-03-02</p><p>2月，市长会见了法国里昂市代表团，双方签署了友好交流备忘录。</p></div><div class='footer'>主办：某市人民政府 地址：某路1号</div></body></html>";
+    let input = amity::extract::input::read(page.as_bytes()).unwrap();
+    assert_eq!(input.format, "html");
+    assert!(
+        !input.text.contains("首页") && !input.text.contains("主办"),
+        "{}",
+        input.text
+    );
+    let x = run(&input.text, "西安");
+    assert_eq!(
+        x.header.date.as_deref(),
+        Some("2024-03-02"),
+        "{}",
+        input.text
+    );
+    assert!(
+        has(&x, "leader_meeting", &["里昂"], Some(2024)),
+        "{:?}",
+        keys(&x)
+    );
+    assert!(
+        x.facts.iter().any(|f| f.kind == "agreement_signed"),
+        "{:?}",
+        keys(&x)
+    );
+}

@@ -9,7 +9,9 @@ use amity::{Error, Result};
 /// Flags of `amity extract`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The report: a UTF-8 text file (pasted from a web page, a PDF or a flip-book).
+    /// The report: a text file (UTF-8 or GB18030, pasted from a web page, a PDF or a
+    /// flip-book), a saved web page (.html: its article is read) or a text PDF; told apart by
+    /// content.
     report: PathBuf,
     /// The report's id, prefix of its passage ids (default: the home city and the date).
     #[arg(long, value_name = "ID")]
@@ -38,13 +40,10 @@ pub fn run(a: Args) -> Result<()> {
         path: a.report.clone(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::Usage(format!(
-            "{}: not UTF-8 text (invalid byte at offset {}); save the report as UTF-8",
-            a.report.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    // A text file, a saved web page or a text PDF, told apart by content.
+    let input = extract::input::read(&bytes)
+        .map_err(|e| Error::Usage(format!("{}: {e}", a.report.display())))?;
+    let text = input.text.clone();
     let data = a.data.clone().unwrap_or_else(amity::default_data_dir);
     let ds = amity::ingest::load_dir(&data)?;
     let t0 = Instant::now();
@@ -57,8 +56,10 @@ pub fn run(a: Args) -> Result<()> {
         source_url: a.source_url,
     };
     let t1 = Instant::now();
-    let x = extract::extract(&text, &opts, &ds, &gaz)
+    let mut x = extract::extract(&text, &opts, &ds, &gaz)
         .map_err(|e| Error::Usage(format!("{}: {e}", a.report.display())))?;
+    x.input_format = input.format;
+    x.input_how = input.how;
     let t_x = t1.elapsed();
     let written = extract::write::write_all(&x, &ds, &a.out).map_err(|source| Error::Io {
         path: a.out.clone(),

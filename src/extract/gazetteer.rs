@@ -329,8 +329,16 @@ impl Gazetteer {
             let (s, mut e) = (to_char(m.start()), to_char(m.end()));
             let e0 = e;
             let (form, ids) = &self.forms[m.pattern().as_usize()];
+            // Korea's long suffixes (首尔 + 特别市, 釜山 + 广域市) belong to the mention.
+            for long in ["特别自治市", "特别市", "广域市", "特别自治道"] {
+                let l: Vec<char> = long.chars().collect();
+                if chars[e..].starts_with(&l) && !form.ends_with(long) {
+                    e += l.len();
+                    break;
+                }
+            }
             // A suffix the form dropped ("博特罗普" + 市) belongs to the mention.
-            if let Some(&c) = chars.get(e) {
+            if let Some(&c) = chars.get(e).filter(|_| e == e0) {
                 if SUFFIXES.contains(&c) && !form.ends_with(SUFFIXES) {
                     let level_ok = ids.iter().any(|&i| {
                         matches!(

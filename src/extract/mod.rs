@@ -11,6 +11,7 @@
 
 pub mod gazetteer;
 pub mod import;
+pub mod input;
 pub mod lists;
 pub mod review;
 pub mod rules;
@@ -207,6 +208,9 @@ pub struct Passage {
 /// Everything `extract` found.
 #[derive(Clone, Debug)]
 pub struct Extraction {
+    /// How the text was made from the input (set by the caller; `text` by default).
+    pub input_format: &'static str,
+    pub input_how: String,
     pub header: Header,
     pub split: Split,
     pub passages: Vec<Passage>,
@@ -281,6 +285,8 @@ pub fn extract(
     }
     let places = x.places_needed(&facts, &mentions);
     Ok(Extraction {
+        input_format: "text",
+        input_how: "the text as given".into(),
         header,
         split,
         passages,

@@ -87,6 +87,36 @@ fn begins_item(line: &str) -> bool {
         .any(|k| t.starts_with(k) && t[k.len()..].starts_with([':', '：']))
 }
 
+/// In text whose lines end cleanly, a line cut between a number and its unit ("截至2023" /
+/// "年，…", as PDFs cut them) is still one sentence: such pairs are joined, nothing else.
+fn join_split_numbers(lines: &[&str]) -> Option<String> {
+    let cut = |a: &str, b: &str| {
+        a.trim_end()
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_ascii_digit())
+            && b.trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| "年月日号个对名次批项届周".contains(c))
+    };
+    if !lines.windows(2).any(|w| cut(w[0], w[1])) {
+        return None;
+    }
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        out.push_str(l);
+        let next = lines.get(i + 1);
+        if next.is_some_and(|n| cut(l, n)) {
+            continue;
+        }
+        if next.is_some() {
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
 /// A line of a report's head: a title (…工作总结, …的答复), a date line (2023年12月20日) or
 /// an office's name (…外事办公室), short and without clause punctuation.
 fn header_like(t: &str) -> bool {
@@ -130,10 +160,27 @@ fn reflow(lines: &[&str]) -> Option<String> {
         .filter(|l| !l.trim().is_empty())
         .collect();
     // A title and a date line at the top end without a stop, but are not broken sentences.
+    // A first line followed by a date or source line is the title, whatever its last word.
+    let meta = |l: &str| {
+        let t = l.trim();
+        ["日期", "来源", "发布时间", "发布日期", "时间"]
+            .iter()
+            .any(|k| t.starts_with(k) && t[k.len()..].starts_with([':', '：']))
+            || (header_like(t) && t.chars().any(|c| c.is_ascii_digit()))
+    };
     let top = body
         .iter()
-        .take(3)
-        .take_while(|l| header_like(l.trim()))
+        .take(4)
+        .enumerate()
+        .take_while(|(i, l)| {
+            let t = l.trim();
+            header_like(t)
+                || meta(t)
+                || (*i == 0
+                    && t.chars().count() <= 40
+                    && !t.contains(['，', ',', '。'])
+                    && body.get(1).is_some_and(|n| meta(n)))
+        })
         .count();
     let body = &body[top..];
     if body.len() < 3 {
@@ -141,7 +188,7 @@ fn reflow(lines: &[&str]) -> Option<String> {
     }
     let broken = body.iter().filter(|l| !ends_cleanly(l)).count();
     if broken * 2 < body.len() {
-        return None;
+        return join_split_numbers(lines);
     }
     let mut out = String::new();
     let mut prev_clean = true;

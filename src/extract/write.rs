@@ -593,6 +593,11 @@ pub fn write_all(x: &Extraction, ds: &Dataset, dir: &Path) -> std::io::Result<Ve
     written.push("mentions.jsonl".to_string());
     let report = serde_json::json!({
         "header": x.header,
+        "input": {
+            "format": x.input_format,
+            "how": x.input_how,
+            "text_file": format!("reports/{}.txt", x.header.id),
+        },
         "reflowed": x.split.reflowed,
         "passages": x.passages,
     });

@@ -1,0 +1,306 @@
+//! A report as analysts receive it — a text file, a saved web page, a text PDF — to the text
+//! `extract` reads, with a sentence saying how that text was made (written to `report.json`).
+//! The format is chosen by content, not by the file's name.
+//!
+//! - **PDF** (`%PDF-` at the start): every page's text by pdf-extract; lines a page broke inside
+//!   sentences are joined later, as for pasted text.
+//! - **HTML** (a tag such as `<html`, `<!doctype html`, `<body` or `<p` near the start): parsed
+//!   by html5ever (scraper); the page's title, its date and source lines, and the text of the
+//!   element that holds most of its Chinese prose (the article, not the menus), one line per
+//!   paragraph.
+//! - **Text**: UTF-8, or GB18030 (GBK, GB2312) when it is not UTF-8; a byte-order mark is dropped.
+
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// The text to extract from and how it was made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Input {
+    pub text: String,
+    /// `text`, `html` or `pdf`.
+    pub format: &'static str,
+    /// How the text was made from the input, for `report.json`.
+    pub how: String,
+}
+
+/// Reads `bytes` as a report. The error names what is wrong with the input.
+pub fn read(bytes: &[u8]) -> Result<Input, String> {
+    if bytes.starts_with(b"%PDF-") {
+        return pdf(bytes);
+    }
+    let (text, encoding) = decode(bytes)?;
+    if looks_like_html(&text) {
+        let t = html(&text);
+        if t.chars().filter(|&c| super::text::is_han(c)).count() == 0 {
+            return Err("a web page with no Chinese text in it".into());
+        }
+        return Ok(Input {
+            text: t,
+            format: "html",
+            how: format!(
+                "a web page ({encoding}): its title, date and source lines, and the paragraphs of the element that holds most of its Chinese text, one line each (scraper 0.29 / html5ever)"
+            ),
+        });
+    }
+    Ok(Input {
+        text,
+        format: "text",
+        how: format!("the text file as given ({encoding})"),
+    })
+}
+
+fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
+    let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(b) {
+        return Ok((s.to_string(), "UTF-8"));
+    }
+    // GB18030 covers GBK and GB2312, the encodings Chinese government pages still use.
+    let (s, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(b);
+    if had_errors {
+        let at = std::str::from_utf8(b)
+            .err()
+            .map(|e| e.valid_up_to())
+            .unwrap_or(0);
+        return Err(format!(
+            "neither UTF-8 nor GB18030 text (invalid byte at offset {at}); save the report as UTF-8"
+        ));
+    }
+    Ok((s.into_owned(), "GB18030"))
+}
+
+fn looks_like_html(t: &str) -> bool {
+    let head: String = t
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "<!doctype html",
+        "<html",
+        "<body",
+        "<head",
+        "<div",
+        "<p>",
+        "<p ",
+    ]
+    .iter()
+    .any(|w| head.contains(w))
+}
+
+fn pdf(bytes: &[u8]) -> Result<Input, String> {
+    // pdf-extract panics on some malformed files: a bad PDF is an error, never a crash.
+    let out = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes));
+    let text = match out {
+        Ok(Ok(t)) => t,
+        Ok(Err(e)) => return Err(format!("a PDF whose text cannot be read ({e})")),
+        Err(_) => return Err("a PDF whose text cannot be read (malformed file)".into()),
+    };
+    if text.chars().filter(|&c| super::text::is_han(c)).count() == 0 {
+        return Err(
+            "a PDF with no Chinese text (a scanned PDF holds images: run OCR first)".into(),
+        );
+    }
+    // Page breaks (form feeds) are line breaks.
+    let text = text.replace('\u{c}', "\n");
+    Ok(Input {
+        text,
+        format: "pdf",
+        how: "the text of every page of a PDF (pdf-extract 0.12), lines broken inside sentences joined as for pasted text".into(),
+    })
+}
+
+/// Elements whose text is never the article's.
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "select", "button",
+    "iframe", "svg", "template",
+];
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "dd",
+    "dt",
+];
+
+fn han(s: &str) -> usize {
+    s.chars().filter(|&c| super::text::is_han(c)).count()
+}
+
+/// The text of `e` with a line break at each block, skipping scripts and navigation.
+fn block_text(e: ElementRef, out: &mut String) {
+    for child in e.children() {
+        match child.value() {
+            Node::Text(t) => {
+                let t = t.replace(['\n', '\r', '\t'], " ");
+                let t = t.replace('\u{a0}', " ");
+                if !t.trim().is_empty() {
+                    out.push_str(t.trim_matches(|c: char| c == ' ' && out.ends_with('\n')));
+                }
+            }
+            Node::Element(el) => {
+                let name = el.name();
+                if SKIP.contains(&name) {
+                    continue;
+                }
+                let Some(ce) = ElementRef::wrap(child) else {
+                    continue;
+                };
+                let block = BLOCKS.contains(&name);
+                if block && !out.ends_with('\n') && !out.is_empty() {
+                    out.push('\n');
+                }
+                block_text(ce, out);
+                if block && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The article of a page: the element whose paragraphs hold the most Chinese characters.
+fn html(src: &str) -> String {
+    let doc = Html::parse_document(src);
+    let sel = |s: &str| Selector::parse(s).expect("a valid selector");
+    // Score each element by the Chinese characters of its own paragraphs (p, and text directly
+    // inside it), so the article's container wins over the page that contains it.
+    let mut best: Option<(usize, ElementRef)> = None;
+    for e in doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+    {
+        let name = e.value().name();
+        if SKIP.contains(&name)
+            || !matches!(name, "div" | "article" | "section" | "td" | "main" | "body")
+        {
+            continue;
+        }
+        if e.ancestors()
+            .filter_map(ElementRef::wrap)
+            .any(|a| SKIP.contains(&a.value().name()))
+        {
+            continue;
+        }
+        let mut score = 0;
+        for c in e.children() {
+            match c.value() {
+                Node::Text(t) => score += han(t),
+                Node::Element(el)
+                    if matches!(el.name(), "p" | "span" | "font" | "strong" | "br") =>
+                {
+                    if let Some(ce) = ElementRef::wrap(c) {
+                        score += han(&ce.text().collect::<String>());
+                    }
+                }
+                _ => {}
+            }
+        }
+        if best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, e));
+        }
+    }
+    let mut out = String::new();
+    // The title: the first h1, else <title>.
+    let title = doc
+        .select(&sel("h1"))
+        .map(|h| h.text().collect::<String>())
+        .find(|t| han(t) > 0)
+        .or_else(|| {
+            doc.select(&sel("title"))
+                .map(|t| t.text().collect::<String>())
+                .next()
+        });
+    let mut body = String::new();
+    if let Some((_, e)) = best {
+        block_text(e, &mut body);
+    }
+    if let Some(t) = title {
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            out.push_str(&t);
+            out.push('\n');
+            // The article's own heading is the title line, above the date.
+            if let Some(rest) = body.trim_start().strip_prefix(t.as_str()) {
+                body = rest.to_string();
+            }
+        }
+    }
+    // A date or source line outside the article (发布时间：2023-12-20 来源：…).
+    let mut meta = String::new();
+    block_text(doc.root_element(), &mut meta);
+    for line in meta.lines().map(str::trim) {
+        let is_meta = ["发布时间", "发布日期", "日期", "时间", "来源", "发布机构"]
+            .iter()
+            .any(|k| line.starts_with(k) && line[k.len()..].starts_with([':', '：']));
+        if is_meta && line.chars().count() <= 60 && !body.contains(line) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    for line in body.lines() {
+        let l = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        if !l.is_empty() {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_gives_its_article_not_its_menus() {
+        let page = "<!DOCTYPE html><html><head><title>某市外办 - 新闻</title><script>var x='会见';</script></head><body><nav><a>首页</a><a>机构设置</a><a>政务公开</a></nav><div class='meta'>发布时间：2023-12-20 来源：某市外办</div><div id='art'><h1>市长会见日本某市代表团</h1><p>12月18日，市长会见了日本某市市长率领的代表团。</p><p>双方签署了友好交流备忘录。</p></div><footer>版权所有 某市人民政府</footer></body></html>";
+        let i = read(page.as_bytes()).unwrap();
+        assert_eq!(i.format, "html");
+        assert!(
+            i.text
+                .contains("12月18日，市长会见了日本某市市长率领的代表团。\n"),
+            "{}",
+            i.text
+        );
+        assert!(i.text.contains("双方签署了友好交流备忘录。"), "{}", i.text);
+        assert!(i.text.contains("发布时间：2023-12-20"), "{}", i.text);
+        assert!(
+            !i.text.contains("机构设置")
+                && !i.text.contains("版权所有")
+                && !i.text.contains("var x"),
+            "{}",
+            i.text
+        );
+        assert!(i.text.starts_with("市长会见日本某市代表团\n"), "{}", i.text);
+    }
+
+    #[test]
+    fn text_in_gb18030_and_bad_input() {
+        let (gbk, _, _) = encoding_rs::GB18030.encode("某市与韩国某市签署备忘录。");
+        let i = read(&gbk).unwrap();
+        assert_eq!(
+            (i.format, i.text.as_str()),
+            ("text", "某市与韩国某市签署备忘录。")
+        );
+        assert!(i.how.contains("GB18030"));
+        assert!(read(b"%PDF-1.4 not really a pdf").is_err());
+        assert!(read(&[0xff, 0xfe, 0x00, 0xd8]).is_err());
+        let utf8 = read("\u{feff}某市外办".as_bytes()).unwrap();
+        assert_eq!(utf8.text, "某市外办");
+    }
+}
