@@ -913,8 +913,13 @@ impl<'a> Extractor<'a> {
                 let part_count = rules::count(&folded[ps..pe]);
                 // A tie stated as a standing fact (已与…, with a total) began before, at a
                 // time the report does not give.
+                // A tie is dated by the period only when the clause says it is new (新缔结,
+                // 正式, 此次, 成为第N个…); a tie named in passing began at a time not given.
+                let new_tie = ["新缔结", "新增", "正式", "此次", "本次", "今年", "成为", "签署", "签订", "举行"]
+                    .iter()
+                    .any(|w| raw.contains(w));
                 let standing = act.kind == "tie_established"
-                    && (count.is_some() || raw.contains('已') || raw.contains("是"));
+                    && (count.is_some() || raw.contains('已') || raw.contains("是") || !new_tie);
                 let year_of_list = (member || standing) && act.kind == "tie_established";
                 let fact = self.fact(
                     FactAt {
@@ -937,7 +942,10 @@ impl<'a> Extractor<'a> {
                     },
                     match (own, year_of_list) {
                         (Some(y), _) => Some(y),
-                        (None, true) => None,
+                        // A listed tie: only its own words date it.
+                        (None, true) if member => None,
+                        // A standing tie: a date the sentence gives, never the period.
+                        (None, true) => own_year.clone().or_else(|| sentence_year.clone()),
                         // A total stands at the report's date: only a year in its own clause
                         // or in the 截至… clause before it.
                         (None, false) if act.kind == "count_total" => as_of.clone(),
