@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::model::{Dataset, Level};
-use gazetteer::{slug, Gazetteer};
+use gazetteer::{slug, strip_cn_suffix, Gazetteer};
 use text::{fold, has_han, Split};
 
 /// What the caller knows about the report beyond its text.
@@ -775,6 +775,37 @@ impl<'a> Extractor<'a> {
             }
             let count = rules::count(clause);
             let mut own_act = rules::act(clause, !counterparts.is_empty(), count.as_ref());
+            // A visit goes abroad only to a place named after its verb: 洪都拉斯代表团访问福建
+            // and 四国友城官方访问威海 are visits to China, received.
+            if let Some(a) = own_act.as_ref().filter(|a| a.kind == "visit_abroad") {
+                let verb_at = cs + a.trigger.0;
+                // …率代表团对法国X进行访问: the place before the verb, the home's side leading.
+                let visited = counterparts.iter().any(|f| f.start >= verb_at)
+                    || raw.contains('率')
+                    || (raw.contains('对') && raw.contains("进行"));
+                let home_named = self.home.is_some_and(|h| {
+                    let name = strip_cn_suffix(&self.gaz.entry(h).name_zh).to_string();
+                    raw[raw
+                        .char_indices()
+                        .nth(a.trigger.0)
+                        .map(|(b, _)| b)
+                        .unwrap_or(0)..]
+                        .contains(name.as_str())
+                });
+                if !visited || home_named {
+                    own_act = (raw.contains("代表团")
+                        || raw.contains("访问团")
+                        || raw.contains("一行")
+                        || raw.contains("友城"))
+                    .then(|| rules::Act {
+                        kind: "delegation_received",
+                        rule: "delegation_received: a foreign delegation 访问 a place at home"
+                            .into(),
+                        needs_counterpart: true,
+                        ..a.clone()
+                    });
+                }
+            }
             // 其中市级5对、县级1对: sub-totals, each member with its own number, after a total
             // (or as one).
             let parts = lists::members(&folded, cs, ce);
@@ -915,9 +946,20 @@ impl<'a> Extractor<'a> {
                 // time the report does not give.
                 // A tie is dated by the period only when the clause says it is new (新缔结,
                 // 正式, 此次, 成为第N个…); a tie named in passing began at a time not given.
-                let new_tie = ["新缔结", "新增", "正式", "此次", "本次", "今年", "成为", "签署", "签订", "举行"]
-                    .iter()
-                    .any(|w| raw.contains(w));
+                let new_tie = [
+                    "新缔结",
+                    "新增",
+                    "正式",
+                    "此次",
+                    "本次",
+                    "今年",
+                    "成为",
+                    "签署",
+                    "签订",
+                    "举行",
+                ]
+                .iter()
+                .any(|w| raw.contains(w));
                 let standing = act.kind == "tie_established"
                     && (count.is_some() || raw.contains('已') || raw.contains("是") || !new_tie);
                 let year_of_list = (member || standing) && act.kind == "tie_established";

@@ -369,6 +369,10 @@ pub fn act(clause: &[char], has_counterpart: bool, count: Option<&Count>) -> Opt
             "莅临我市",
             "访问我区",
             "来我区",
+            "访问我省",
+            "来我省",
+            "访问我州",
+            "来我州",
         ],
     ) {
         if find_any(clause, &["参观访问"]).is_none() || has_counterpart {
