@@ -29,6 +29,7 @@ fn run(text: &str, home: Option<&str>) -> Result<Extraction, ExtractError> {
         home: home.map(str::to_string),
         date: Some("2024-06-13".into()),
         source_url: None,
+        rules: None,
     };
     extract(text, &opts, ds, gaz)
 }

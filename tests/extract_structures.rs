@@ -281,3 +281,41 @@ fn a_pdf_and_a_web_page() {
         keys(&x)
     );
 }
+
+// Proves a pattern is added without a Rust change: with the rows of tests/fixtures/extra-rules.tsv
+// (中斐 names Fiji; 友好年 is a context word) the event's name gives Fiji as its counterpart, and
+// without them it gives none; a malformed rules file is refused with its line.
+#[test]
+fn a_rule_added_from_a_file() {
+    let text = "某某市外事办公室2024年工作总结\n2024年12月30日\n我市举办中斐友好年文化活动。\n";
+    let (ds, gaz) = data();
+    let with = |rules: Option<String>| {
+        let opts = Options {
+            home: Some("青岛".into()),
+            rules,
+            ..Default::default()
+        };
+        extract(text, &opts, ds, gaz)
+    };
+    let plain = with(None).unwrap();
+    assert!(
+        !plain.facts.iter().any(|f| f.kind == "event_held"),
+        "{:?}",
+        keys(&plain)
+    );
+    let extra = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/extra-rules.tsv"
+    ))
+    .unwrap();
+    let x = with(Some(extra)).unwrap();
+    assert!(
+        has(&x, "event_held", &["斐济"], Some(2024)),
+        "{:?}",
+        keys(&x)
+    );
+    let err = with(Some("country\t斐济\n".into()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 1") && err.contains("country"), "{err}");
+}

@@ -30,6 +30,10 @@ pub struct Args {
     /// else the one amity was built from.
     #[arg(long)]
     data: Option<PathBuf>,
+    /// More short names to try, in the format of rules/abbreviations.tsv (home, country and
+    /// context rows), added to the built-in table.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
     /// The folder to write into (created if missing).
     #[arg(long, default_value = "candidates", value_name = "DIR")]
     out: PathBuf,
@@ -49,11 +53,19 @@ pub fn run(a: Args) -> Result<()> {
     let t0 = Instant::now();
     let gaz = Gazetteer::new(&ds);
     let t_gaz = t0.elapsed();
+    let rules = match &a.rules {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|source| Error::Io {
+            path: p.clone(),
+            source,
+        })?),
+        None => None,
+    };
     let opts = Options {
         report_id: a.report_id,
         home: a.home,
         date: a.date,
         source_url: a.source_url,
+        rules,
     };
     let t1 = Instant::now();
     let mut x = extract::extract(&text, &opts, &ds, &gaz)
@@ -61,10 +73,24 @@ pub fn run(a: Args) -> Result<()> {
     x.input_format = input.format;
     x.input_how = input.how;
     let t_x = t1.elapsed();
-    let written = extract::write::write_all(&x, &ds, &a.out).map_err(|source| Error::Io {
+    let mut written = extract::write::write_all(&x, &ds, &a.out).map_err(|source| Error::Io {
         path: a.out.clone(),
         source,
     })?;
+    // Review re-reads the report with the same short names.
+    let kept = a.out.join("rules.tsv");
+    match &opts.rules {
+        Some(r) => {
+            std::fs::write(&kept, r).map_err(|source| Error::Io {
+                path: kept.clone(),
+                source,
+            })?;
+            written.push("rules.tsv".into());
+        }
+        None => {
+            let _ = std::fs::remove_file(&kept);
+        }
+    }
     let mut by_kind: Vec<(&str, usize)> = Vec::new();
     for f in &x.facts {
         match by_kind.iter_mut().find(|(k, _)| *k == f.kind) {

@@ -38,11 +38,16 @@ pub struct Options {
     pub date: Option<String>,
     /// Where the report was published, when the text does not say.
     pub source_url: Option<String>,
+    /// More short names (rows in the format of `rules/abbreviations.tsv`), added to the
+    /// embedded table: `--rules FILE`.
+    pub rules: Option<String>,
 }
 
 /// Why a text could not be read as a report.
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
+    #[error("the rules file: {0}")]
+    BadRules(String),
     #[error("the report is empty (no non-blank line)")]
     Empty,
     #[error("the report has no Chinese text (first line: {0:?}); amity reads Chinese reports")]
@@ -259,11 +264,14 @@ pub fn extract(
         return Err(ExtractError::NotChinese(first));
     }
     let mut x = Extractor::new(ds, gaz);
+    if let Some(extra) = &opts.rules {
+        x.short.extend(extra).map_err(ExtractError::BadRules)?;
+    }
     let header = x.header(&split, opts)?;
     x.home = gaz.by_id(&header.home);
     x.home_abbr = x
         .home
-        .and_then(|h| short_names::ShortNames::embedded().home_char(&gaz.entry(h).name_zh));
+        .and_then(|h| x.short.home_char(&gaz.entry(h).name_zh));
     let passages: Vec<Passage> = split
         .sentences
         .iter()
@@ -368,6 +376,8 @@ struct Extractor<'a> {
     /// The counterparts last named in the current paragraph (paragraph, places), for 双方 and
     /// 两市 in a later clause.
     last_named: Option<(usize, Vec<Found>)>,
+    /// Short names: the embedded table and `Options::rules`.
+    short: short_names::ShortNames,
 }
 
 impl<'a> Extractor<'a> {
@@ -381,6 +391,7 @@ impl<'a> Extractor<'a> {
             unknown: Vec::new(),
             unknown_by_name: HashMap::new(),
             last_named: None,
+            short: short_names::ShortNames::embedded().clone(),
         }
     }
 
@@ -1283,7 +1294,7 @@ impl<'a> Extractor<'a> {
     /// 京港, 京澳, 京台 (and 穗港…): the home's short name with Hong Kong, Macao or Taiwan.
     fn abbreviations(&self, folded: &[char], found: &mut Vec<Found>) {
         // 中韩, 中尼: the second character names the country (rules/abbreviations.tsv).
-        for (at, name) in short_names::ShortNames::embedded().country_pairs(folded) {
+        for (at, name) in self.short.country_pairs(folded) {
             if found.iter().any(|f| f.start <= at && at < f.end) {
                 continue;
             }

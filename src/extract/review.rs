@@ -93,6 +93,8 @@ impl Review {
             home: Some(saved.home.clone()),
             date: saved.date.clone(),
             source_url: saved.source_url.clone(),
+            // The short names `extract --rules` added, kept with the candidates.
+            rules: std::fs::read_to_string(dir.join("rules.tsv")).ok(),
         };
         let extraction = extract(&text, &opts, &ds, &gaz)
             .map_err(|e| Error::Usage(format!("{}: {e}", text_path.display())))?;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 const EMBEDDED: &str = include_str!("../../rules/abbreviations.tsv");
 
 /// The table, read once.
+#[derive(Clone, Debug)]
 pub struct ShortNames {
     /// (city name prefix, its character).
     pub home: Vec<(String, char)>,
@@ -57,6 +58,34 @@ impl ShortNames {
             }
         }
         t
+    }
+
+    /// Adds the rows of another table (same format). A row that is not `home`, `country` or
+    /// `context` with its fields is an error naming its line.
+    pub fn extend(&mut self, tsv: &str) -> Result<(), String> {
+        for (n, line) in tsv.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') || t.starts_with("kind\t") {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let ok = match f[0] {
+                "home" | "country" => f.len() >= 3 && f[1].chars().count() == 1 && !f[2].is_empty(),
+                "context" => f.len() >= 2 && !f[1].is_empty(),
+                _ => false,
+            };
+            if !ok {
+                return Err(format!(
+                    "line {}: {line:?}: expected `home<TAB>X<TAB>城市`, `country<TAB>X<TAB>国名` or `context<TAB>词`",
+                    n + 1
+                ));
+            }
+        }
+        let more = ShortNames::parse(tsv);
+        self.home.extend(more.home);
+        self.country.extend(more.country);
+        self.context.extend(more.context);
+        Ok(())
     }
 
     /// The home city's character, for a home whose Chinese name starts with a listed city.
