@@ -289,3 +289,63 @@ fn each_run_has_its_own_secret() {
         format!("http://127.0.0.1:7880/?token={}", a.token())
     );
 }
+
+// Proves "accept every fact of a kind" (the review page's button) accepts exactly the pending
+// facts of that kind at or above the confidence floor, refuses an unknown kind and a floor
+// outside 0–1 with 400, and needs the secret like every other write.
+#[test]
+fn accept_all_of_a_kind() {
+    let s = start();
+    let p = s.port;
+    let host = format!("Host: 127.0.0.1:{p}");
+    let tok = format!("X-Amity-Token: {TOKEN}");
+    let json = "Content-Type: application/json";
+    let (status, _) = send(
+        p,
+        &format!("POST /api/kinds/agreement_signed/accept HTTP/1.1\r\n{host}\r\n{json}"),
+        "{}",
+    );
+    assert_eq!(status, 403, "without the secret");
+    let (status, text) = send(
+        p,
+        &format!("POST /api/kinds/agreement_signed/accept?min=0.85 HTTP/1.1\r\n{host}\r\n{tok}\r\n{json}"),
+        "{}",
+    );
+    assert_eq!(status, 200, "{text}");
+    let body = &text[text.find("\r\n\r\n").unwrap() + 4..];
+    let body = body.trim_start_matches(|c: char| c.is_ascii_hexdigit() || c == '\r' || c == '\n');
+    let v: serde_json::Value = serde_json::Deserializer::from_str(body)
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    let facts = v["facts"].as_array().unwrap();
+    let mut accepted = 0;
+    for f in facts {
+        let kind = f["fact"]["kind"].as_str().unwrap();
+        let conf = f["fact"]["confidence"].as_f64().unwrap();
+        let st = f["decision"]["status"].as_str().unwrap();
+        let want = if kind == "agreement_signed" && conf >= 0.85 {
+            "accepted"
+        } else {
+            "pending"
+        };
+        assert_eq!(st, want, "{kind} {conf}");
+        accepted += (st == "accepted") as usize;
+    }
+    assert!(accepted > 0);
+    for (path, why) in [
+        ("/api/kinds/no_such_kind/accept", "an unknown kind"),
+        (
+            "/api/kinds/agreement_signed/accept?min=2",
+            "a floor above 1",
+        ),
+    ] {
+        let (status, text) = send(
+            p,
+            &format!("POST {path} HTTP/1.1\r\n{host}\r\n{tok}\r\n{json}"),
+            "{}",
+        );
+        assert_eq!(status, 400, "{why}: {text}");
+    }
+}

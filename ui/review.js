@@ -1,5 +1,6 @@
 // The review page: sentences with their mentions and candidate facts; accept, reject or
-// correct each fact; accept a whole paragraph; write the accepted ones into data/.
+// correct each fact (or with the keyboard: j/k, a, r, e); filter by kind, confidence and
+// status; accept a whole paragraph or every fact of a kind; write the accepted ones into data/.
 const $ = (s, el = document) => el.querySelector(s);
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
@@ -61,7 +62,8 @@ function factHtml(f) {
   const kinds = state.kinds.map((k) => `<option ${k === (d.kind || x.kind) ? "selected" : ""}>${k}</option>`).join("");
   return `<div class="fact ${esc(d.status)}" data-fact="${f.index}">
     <div><span class="kind">${esc(d.kind || x.kind)}</span> · ${esc(x.home.name_zh)} ↔ ${esc(cps || "—")} · ${esc(year)}${esc(count)}
-      · <span class="quote">“${esc(x.quote)}”</span> <small>[${esc(x.rule)}; ${x.confidence}]</small></div>
+      · <span class="quote">“${esc(x.quote)}”</span></div>
+    <div class="rule" title="the rule that fired, and its confidence">rule: ${esc(x.rule)} · confidence ${x.confidence}</div>
     <div class="row">
       <button class="accept" type="button" data-act="accepted">接受 Accept</button>
       <button class="reject" type="button" data-act="rejected">拒绝 Reject</button>
@@ -94,33 +96,128 @@ function render() {
   $("#report").innerHTML = html;
 }
 
+// Filters (kind, confidence floor, status) hide facts; j/k move among the shown ones.
+let focused = null;
+
+function shown() {
+  return [...document.querySelectorAll(".fact:not([hidden])")];
+}
+
+function applyFilters() {
+  const kind = $("#f-kind").value, min = Number($("#f-conf").value || 0), status = $("#f-status").value;
+  let n = 0;
+  for (const el of document.querySelectorAll(".fact")) {
+    const f = state.facts[el.dataset.fact];
+    const st = f.decision.status || "pending";
+    const hide = (kind && f.fact.kind !== kind) || f.fact.confidence < min || (status && st !== status);
+    el.hidden = hide;
+    if (!hide) n += 1;
+  }
+  $("#count").textContent = `${n} of ${state.facts.length} shown`;
+  $("#accept-kind").disabled = !kind;
+  if (focused !== null && !shown().some((el) => el.dataset.fact === String(focused))) focus(null);
+  else if (focused !== null) focus(focused, false);
+}
+
+function focus(i, scroll = true) {
+  for (const el of document.querySelectorAll(".fact.focused")) el.classList.remove("focused");
+  for (const el of document.querySelectorAll(".sentence.current")) el.classList.remove("current");
+  focused = i;
+  if (i === null) return;
+  const el = document.querySelector(`.fact[data-fact="${i}"]`);
+  if (!el) return;
+  el.classList.add("focused");
+  // The fact's sentence, highlighted in its paragraph.
+  const s = document.querySelector(`.sentence[data-passage="${CSS.escape(state.facts[i].fact.passage)}"]`);
+  if (s) s.classList.add("current");
+  if (scroll) el.scrollIntoView({ block: "center" });
+}
+
+function fillKinds() {
+  const sel = $("#f-kind"), keep = sel.value;
+  const kinds = [...new Set(state.facts.map((f) => f.fact.kind))].sort();
+  sel.innerHTML = `<option value="">all</option>` + kinds.map((k) => {
+    const n = state.facts.filter((f) => f.fact.kind === k).length;
+    return `<option value="${esc(k)}">${esc(k)} (${n})</option>`;
+  }).join("");
+  sel.value = kinds.includes(keep) ? keep : "";
+}
+
+function rerender() {
+  render();
+  fillKinds();
+  applyFilters();
+}
+
+async function decide(i, status) {
+  const el = document.querySelector(`.fact[data-fact="${i}"]`);
+  const f = state.facts[i];
+  const body = { status };
+  const kind = $(".kind-select", el).value;
+  if (kind !== f.fact.kind) body.kind = kind;
+  const cps = $(".cps", el).value.split(/[;；,，、]/).map((s) => s.trim()).filter(Boolean);
+  if (cps.join(";") !== f.fact.counterparts.map((c) => c.id).join(";")) body.counterparts = cps;
+  const y = $(".year", el).value.trim();
+  if (y && (!f.fact.year || Number(y) !== f.fact.year.value)) body.year = Number(y);
+  state = await call("POST", `/api/facts/${i}`, body);
+  rerender();
+  setStatus(`fact ${i}: ${status}`, "ok");
+}
+
 async function load() {
   state = await call("GET", "/api/review");
-  render();
+  rerender();
 }
+
+for (const id of ["#f-kind", "#f-conf", "#f-status"]) document.querySelector(id)?.addEventListener("input", applyFilters);
+
+document.addEventListener("keydown", async (e) => {
+  const typing = e.target.closest("input, select, textarea");
+  if (e.key === "Escape" && typing) { e.target.blur(); return; }
+  if (typing || e.ctrlKey || e.metaKey || e.altKey || !state) return;
+  const list = shown();
+  const at = list.findIndex((el) => el.dataset.fact === String(focused));
+  try {
+    if (e.key === "j" || e.key === "k") {
+      e.preventDefault();
+      const next = e.key === "j" ? Math.min(at + 1, list.length - 1) : Math.max(at - 1, 0);
+      if (list[next]) focus(Number(list[next].dataset.fact));
+    } else if ((e.key === "a" || e.key === "r") && focused !== null) {
+      e.preventDefault();
+      const i = focused;
+      await decide(i, e.key === "a" ? "accepted" : "rejected");
+      // On to the next shown fact, as a reviewer works down the report.
+      const after = shown();
+      const k = after.findIndex((el) => Number(el.dataset.fact) > i);
+      focus(k >= 0 ? Number(after[k].dataset.fact) : i);
+    } else if (e.key === "e" && focused !== null) {
+      e.preventDefault();
+      document.querySelector(`.fact[data-fact="${focused}"] .cps`)?.focus();
+    }
+  } catch (err) {
+    setStatus(String(err.message || err), "error");
+  }
+});
 
 document.addEventListener("click", async (e) => {
   const b = e.target.closest("button");
   if (!b) return;
   try {
     if (b.dataset.act) {
-      const el = b.closest(".fact");
-      const i = el.dataset.fact;
-      const f = state.facts[i];
-      const body = { status: b.dataset.act };
-      const kind = $(".kind-select", el).value;
-      if (kind !== f.fact.kind) body.kind = kind;
-      const cps = $(".cps", el).value.split(/[;；,，、]/).map((s) => s.trim()).filter(Boolean);
-      if (cps.join(";") !== f.fact.counterparts.map((c) => c.id).join(";")) body.counterparts = cps;
-      const y = $(".year", el).value.trim();
-      if (y && (!f.fact.year || Number(y) !== f.fact.year.value)) body.year = Number(y);
-      state = await call("POST", `/api/facts/${i}`, body);
-      render();
-      setStatus(`fact ${i}: ${body.status}`, "ok");
+      const i = Number(b.closest(".fact").dataset.fact);
+      focus(i, false);
+      await decide(i, b.dataset.act);
     } else if (b.classList.contains("accept-para")) {
       state = await call("POST", `/api/paragraphs/${b.dataset.paragraph}/accept`);
-      render();
+      rerender();
       setStatus(`paragraph ${b.dataset.paragraph}: accepted`, "ok");
+    } else if (b.id === "accept-kind") {
+      const kind = $("#f-kind").value, min = Number($("#f-conf").value || 0);
+      const before = state.facts.filter((f) => f.decision.status === "accepted").length;
+      state = await call("POST", `/api/kinds/${encodeURIComponent(kind)}/accept?min=${min}`);
+      rerender();
+      const after = state.facts.filter((f) => f.decision.status === "accepted").length;
+      setStatus(`${kind} (confidence ≥ ${min}): ${after - before} accepted`, "ok");
     } else if (b.id === "commit") {
       setStatus("writing into data/ and validating…");
       const r = await call("POST", "/api/commit");

@@ -159,6 +159,27 @@ impl Review {
         self.save().map_err(|e| e.to_string())
     }
 
+    /// Accepts every still-pending fact of `kind` whose confidence is at least `min` (0 for
+    /// all). Returns how many.
+    pub fn accept_kind(&mut self, kind: &str, min: f64) -> std::result::Result<usize, String> {
+        if !self.extraction.facts.iter().any(|f| f.kind == kind) {
+            return Err(format!("no candidate fact of kind {kind:?} in this report"));
+        }
+        let mut n = 0;
+        for (i, f) in self.extraction.facts.iter().enumerate() {
+            if f.kind != kind || f.confidence < min {
+                continue;
+            }
+            let d = self.decisions.facts.entry(i).or_default();
+            if d.status.is_empty() || d.status == "pending" {
+                d.status = "accepted".into();
+                n += 1;
+            }
+        }
+        self.save().map_err(|e| e.to_string())?;
+        Ok(n)
+    }
+
     /// Accepts every still-pending fact of a paragraph. Returns how many.
     pub fn accept_paragraph(&mut self, paragraph: usize) -> std::result::Result<usize, String> {
         let ids: HashSet<&str> = self

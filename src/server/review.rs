@@ -260,6 +260,33 @@ pub fn app(review: Review, access: Access) -> Router {
             }),
         )
         .route(
+            "/api/kinds/{kind}/accept",
+            post(
+                |State(s): State<Shared>,
+                 Path(kind): Path<String>,
+                 axum::extract::RawQuery(q): axum::extract::RawQuery| async move {
+                    // ?min=0.8: only facts at least that confident.
+                    let min = match q.as_deref().and_then(|q| q.strip_prefix("min=")) {
+                        None => 0.0,
+                        Some(v) => match v.parse::<f64>() {
+                            Ok(m) if (0.0..=1.0).contains(&m) => m,
+                            _ => {
+                                return bad(
+                                    StatusCode::BAD_REQUEST,
+                                    format!("min={v:?}: expected a confidence from 0 to 1"),
+                                )
+                            }
+                        },
+                    };
+                    let mut r = s.lock().unwrap_or_else(|p| p.into_inner());
+                    match r.accept_kind(&kind, min) {
+                        Ok(_) => Json(state_json(&r)).into_response(),
+                        Err(m) => bad(StatusCode::BAD_REQUEST, m),
+                    }
+                },
+            ),
+        )
+        .route(
             "/api/commit",
             post(|State(s): State<Shared>| async move {
                 // One analyst, one local page: the commit (a few CSV appends and one
