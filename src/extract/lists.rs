@@ -11,15 +11,16 @@
 use super::rules::{self, Act};
 
 /// The kind the members of a list take, when `act` (stated by a clause that ends in a colon)
-/// introduces one: the act's own kind, or tie_established for a total of friendship cities.
-pub fn member_kind(act: &Act, clause: &[char]) -> Option<&'static str> {
+/// introduces one: the act's own kind, or tie_established for a total of friendship cities
+/// (or a sub-total after one, `ties_total`: 友好城市6对,其中市级5对,分别是:…).
+pub fn member_kind(act: &Act, clause: &[char], ties_total: bool) -> Option<&'static str> {
     match act.kind {
         "tie_established"
         | "leader_meeting"
         | "delegation_received"
         | "visit_abroad"
         | "agreement_signed" => Some(act.kind),
-        "count_total" if rules::names_ties(clause) => Some("tie_established"),
+        "count_total" if ties_total || rules::names_ties(clause) => Some("tie_established"),
         _ => None,
     }
 }

@@ -87,6 +87,8 @@ impl Extractor<'_> {
         // the list in a clause of its own.
         let mut pending: Option<(rules::Act, usize, usize)> = None;
         let mut had_total = false;
+        // A total of friendship ties in this sentence: its sub-totals open lists of ties.
+        let mut ties_total = false;
         let mut as_of: Option<(i32, Option<String>)> = None;
         // The counterparts of a delegation that came or a place visited, for the clauses after.
         let mut subject: Option<Vec<Found>> = None;
@@ -211,6 +213,7 @@ impl Extractor<'_> {
                 .is_some_and(|a| a.kind == "count_total" || count.is_some())
             {
                 had_total = true;
+                ties_total |= rules::names_ties(clause);
             }
             // 截至1997年底, …共有34对: the date a total stands at, in a clause of its own.
             if own_act.is_none() {
@@ -233,7 +236,7 @@ impl Extractor<'_> {
                     .map(|a| (a, cs, ce))
                     .or_else(|| pending.clone());
                 if let Some((a, s0, e0)) = intro {
-                    if let Some(kind) = lists::member_kind(&a, &folded[s0..e0]) {
+                    if let Some(kind) = lists::member_kind(&a, &folded[s0..e0], ties_total) {
                         list = Some(rules::Act {
                             kind,
                             rule: format!("list member ← {}", a.rule),
