@@ -124,7 +124,7 @@ try:
 except ImportError:  # pip install opencc-python-reimplemented (bench/requirements.txt)
     _t2s = lambda s: s
 
-SUFFIXES = ("特别市", "广域市", "自治市", "市", "县", "州", "省", "区", "府", "都", "郡", "道")
+SUFFIXES = ("特别市", "广域市", "自治市", "市", "县", "州", "省", "区", "府", "都", "郡", "道", "国")
 
 def norm(name):
     """A counterpart compared as the place, not the spelling: simplified characters, no

@@ -101,8 +101,10 @@ impl Extractor<'_> {
                 s += 1;
             }
             let next = out.get(k);
+            // A place of another country matched at or just inside the next name (卡拉 in
+            // 尼泊尔博卡拉市) is part of that unknown name.
             let conflict = next.is_some_and(|n| {
-                n.start == s
+                (n.start == s || n.start == s + 1)
                     && n.place.is_none_or(|np| {
                         !self.gaz.within(np, i)
                             && self.gaz.entry(np).country != self.gaz.entry(i).country
@@ -438,7 +440,8 @@ pub(super) fn unknown_name(folded: &[char], mut s: usize) -> Option<(usize, usiz
         "有关", "城市", "地方", "国家", "友好", "人民", "企业", "大学", "市长", "州长", "省长",
         "领导", "客人", "方面", "各", "相关", "共", "举办", "签署", "开展", "合作", "交流", "文化",
         "经贸", "驻华", "使馆", "总领", "青年", "媒体", "商会", "侨", "华人", "华侨", "籍", "语",
-        "留学", "学生", "专家", "官员", "民众", "是", "也", "已", "与", "和", "首都",
+        "留学", "学生", "专家", "官员", "民众", "是", "也", "已", "与", "和", "首都", "举行",
+        "进行", "两市", "两国", "两地", "双方", "国东", "国西", "国南", "国北",
     ];
     let mut e = s;
     while e < folded.len() && e < s + 10 && text::is_han(folded[e]) && !STOP_AT.contains(folded[e])

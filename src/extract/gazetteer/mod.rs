@@ -328,6 +328,13 @@ impl Gazetteer {
             let (s, mut e) = (to_char(m.start()), to_char(m.end()));
             let e0 = e;
             let (form, ids) = &self.forms[m.pattern().as_usize()];
+            // 蒙古国: a country's name with 国 after it is the country.
+            if chars.get(e) == Some(&'国')
+                && !form.ends_with('国')
+                && ids.iter().all(|&i| self.entries[i].level == Level::Country)
+            {
+                e += 1;
+            }
             // Korea's long suffixes (首尔 + 特别市, 釜山 + 广域市) belong to the mention.
             for long in ["特别自治市", "特别市", "广域市", "特别自治道"] {
                 let l: Vec<char> = long.chars().collect();
