@@ -455,6 +455,13 @@ pub(super) fn unknown_name(folded: &[char], mut s: usize) -> Option<(usize, usiz
     if NOT_START.iter().any(|w| name.starts_with(w)) {
         return None;
     }
+    // 四国友城…, 三个城市: a number of places, not a place.
+    let mut cs = name.chars();
+    if let (Some(a), Some(b)) = (cs.next(), cs.next()) {
+        if "一二三四五六七八九十两几多各".contains(a) && "国个家市座对".contains(b) {
+            return None;
+        }
+    }
     // A verb or noun of the act after the name ends it: 占碑举办… → 占碑.
     for w in [
         "签署",
@@ -471,6 +478,9 @@ pub(super) fn unknown_name(folded: &[char], mut s: usize) -> Option<(usize, usiz
         "交流",
         "建立",
         "缔结",
+        "友城",
+        "访问",
+        "官方",
     ] {
         if let Some(k) = name.find(w) {
             let cut = name[..k].chars().count();

@@ -146,7 +146,33 @@ impl Extractor<'_> {
                 ));
             }
             let count = rules::count(clause);
+            // 与美国、德国、俄罗斯等6个国外城市签订…: the countries say where the cities are;
+            // the fact is the total, not an act with three countries.
+            if count.as_ref().is_some_and(|c| {
+                c.after_etc && ["城市", "地方", "省", "州"].iter().any(|u| c.unit.contains(u))
+            }) && !counterparts.is_empty()
+                && counterparts
+                    .iter()
+                    .all(|f| f.place.is_some_and(|i| self.gaz.entry(i).level == Level::Country))
+            {
+                counterparts.clear();
+            }
             let mut own_act = rules::act(clause, !counterparts.is_empty(), count.as_ref());
+            // An act with no side named but a total after 等 (…等6个国外城市签订了意向书) states
+            // the total.
+            if counterparts.is_empty()
+                && own_act.as_ref().is_some_and(|a| a.needs_counterpart)
+                && count.as_ref().is_some_and(|c| c.after_etc)
+            {
+                own_act = own_act.map(|a| rules::Act {
+                    kind: "count_total",
+                    rule: format!("count_total: 等 + N, {}", a.rule),
+                    needs_counterpart: false,
+                    years_since: None,
+                    document: None,
+                    ..a
+                });
+            }
             // A visit goes abroad only to a place named after its verb: 洪都拉斯代表团访问福建
             // and 四国友城官方访问威海 are visits to China, received.
             if let Some(a) = own_act.as_ref().filter(|a| a.kind == "visit_abroad") {
