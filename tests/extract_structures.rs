@@ -167,7 +167,7 @@ fn totals_relative_years_and_country_pairs() {
     );
 }
 
-const SIDES: &str = "某某市外事办公室2019年工作总结\n2019年12月30日\n截至1997年底，我市与外国城市结为友好城的共有34对，其中，省级13对，市级21对。全年接待来访外宾共28批次、210人次。\n2019年11月，美国俄勒冈州州务卿率代表团一行9人访津，拜会我市领导同志，并出席友城商品馆开馆仪式。\n俄勒冈州是我市的友好州，双方在经贸领域开展了广泛的交流合作。\n";
+const SIDES: &str = "某某市外事办公室2019年工作总结\n2019年12月30日\n截至1997年底，我市与外国城市结为友好城的共有34对，其中，省级13对，市级21对。全年接待来访外宾共28批次、210人次。\n2019年11月，美国俄勒冈州州务卿率代表团一行9人访津，拜会我市领导同志，并出席友城商品馆开馆仪式。\n俄勒冈州是我市的友好州，双方在经贸领域开展了广泛的交流合作。\n我市已与美国西雅图等26个国家的城市建立了34对友好城市。亚洲地区8个，欧洲14个。\n";
 
 // Proves sub-totals in clauses of their own after a total (其中,省级13对,市级21对) take the
 // total's 截至 year; a total of delegations received is counted by groups, not people; the
@@ -186,6 +186,9 @@ fn sub_totals_visitors_and_both_sides() {
         (Some(1997), Some(13)),
         (Some(1997), Some(21)),
         (Some(2019), Some(28)),
+        // Sub-totals in the sentence after their total.
+        (Some(2019), Some(8)),
+        (Some(2019), Some(14)),
     ] {
         assert!(totals.contains(&want), "{want:?} in {totals:?}");
     }

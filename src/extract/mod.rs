@@ -379,6 +379,9 @@ struct Extractor<'a> {
     /// The counterparts last named in the current paragraph (paragraph, places), for 双方 and
     /// 两市 in a later clause.
     last_named: Option<(usize, Vec<Found>)>,
+    /// The paragraph whose last sentence stated a total (its sub-totals may follow in the next
+    /// sentence: …建立了34对友好城市。亚洲地区8个,欧洲14个…) and whether it counted ties.
+    last_total: Option<(usize, bool)>,
     /// Short names: the embedded table and `Options::rules`.
     short: short_names::ShortNames,
 }
@@ -394,6 +397,7 @@ impl<'a> Extractor<'a> {
             unknown: Vec::new(),
             unknown_by_name: HashMap::new(),
             last_named: None,
+            last_total: None,
             short: short_names::ShortNames::embedded().clone(),
         }
     }

@@ -458,7 +458,8 @@ pub(super) fn unknown_name(folded: &[char], mut s: usize) -> Option<(usize, usiz
     // 四国友城…, 三个城市: a number of places, not a place.
     let mut cs = name.chars();
     if let (Some(a), Some(b)) = (cs.next(), cs.next()) {
-        if "一二三四五六七八九十两几多各".contains(a) && "国个家市座对".contains(b) {
+        if "一二三四五六七八九十两几多各".contains(a) && "国个家市座对".contains(b)
+        {
             return None;
         }
     }

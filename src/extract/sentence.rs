@@ -86,9 +86,12 @@ impl Extractor<'_> {
         // The sentence's last act without a counterpart, and its clause: "…有12个,包括:" opens
         // the list in a clause of its own.
         let mut pending: Option<(rules::Act, usize, usize)> = None;
-        let mut had_total = false;
+        // A total in this sentence (or closing the sentence before, in this paragraph).
+        let carried_total = self.last_total.filter(|(para, _)| *para == p.paragraph);
+        let mut had_total = carried_total.is_some();
         // A total of friendship ties in this sentence: its sub-totals open lists of ties.
-        let mut ties_total = false;
+        let mut ties_total = carried_total.is_some_and(|(_, t)| t);
+        self.last_total = None;
         let mut as_of: Option<(i32, Option<String>)> = None;
         // The counterparts of a delegation that came or a place visited, for the clauses after.
         let mut subject: Option<Vec<Found>> = None;
@@ -149,11 +152,15 @@ impl Extractor<'_> {
             // 与美国、德国、俄罗斯等6个国外城市签订…: the countries say where the cities are;
             // the fact is the total, not an act with three countries.
             if count.as_ref().is_some_and(|c| {
-                c.after_etc && ["城市", "地方", "省", "州"].iter().any(|u| c.unit.contains(u))
+                c.after_etc
+                    && ["城市", "地方", "省", "州"]
+                        .iter()
+                        .any(|u| c.unit.contains(u))
             }) && !counterparts.is_empty()
-                && counterparts
-                    .iter()
-                    .all(|f| f.place.is_some_and(|i| self.gaz.entry(i).level == Level::Country))
+                && counterparts.iter().all(|f| {
+                    f.place
+                        .is_some_and(|i| self.gaz.entry(i).level == Level::Country)
+                })
             {
                 counterparts.clear();
             }
@@ -240,6 +247,7 @@ impl Extractor<'_> {
             {
                 had_total = true;
                 ties_total |= rules::names_ties(clause);
+                self.last_total = Some((p.paragraph, ties_total));
             }
             // 截至1997年底, …共有34对: the date a total stands at, in a clause of its own.
             if own_act.is_none() {
