@@ -22,8 +22,56 @@ pub struct Input {
     pub how: String,
 }
 
+/// Mirror sites annotate characters with their pinyin in brackets (結(jié)好, 報網(wǎng)), which
+/// splits the words the rules read. When a text has three or more such annotations they are
+/// taken out (and `how` says so); a lone bracket of Latin letters is left alone.
+fn without_inline_pinyin(text: &str) -> Option<(String, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let is_pinyin = |c: char| c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ".contains(c);
+    let mut spans = Vec::new();
+    let mut i = 1;
+    while i < chars.len() {
+        if (chars[i] == '(' || chars[i] == '（') && super::text::is_han(chars[i - 1]) {
+            let mut j = i + 1;
+            while j < chars.len() && j - i <= 7 && is_pinyin(chars[j]) {
+                j += 1;
+            }
+            let toned = chars[i + 1..j].iter().any(|c| !c.is_ascii());
+            if j > i + 1 && j < chars.len() && (chars[j] == ')' || chars[j] == '）') && toned {
+                spans.push((i, j + 1));
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if spans.len() < 3 {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &(a, b) in &spans {
+        out.extend(&chars[at..a]);
+        at = b;
+    }
+    out.extend(&chars[at..]);
+    Some((out, spans.len()))
+}
+
 /// Reads `bytes` as a report. The error names what is wrong with the input.
 pub fn read(bytes: &[u8]) -> Result<Input, String> {
+    let mut input = read_raw(bytes)?;
+    if let Some((clean, n)) = without_inline_pinyin(&input.text) {
+        input.text = clean;
+        input.how = format!(
+            "{}; {n} pinyin annotations in brackets after characters (a mirror site's, 結(jié)) taken out",
+            input.how
+        );
+    }
+    Ok(input)
+}
+
+fn read_raw(bytes: &[u8]) -> Result<Input, String> {
     if bytes.starts_with(b"%PDF-") {
         return pdf(bytes);
     }
@@ -302,5 +350,19 @@ mod tests {
         assert!(read(&[0xff, 0xfe, 0x00, 0xd8]).is_err());
         let utf8 = read("\u{feff}某市外办".as_bytes()).unwrap();
         assert_eq!(utf8.text, "某市外办");
+    }
+
+    #[test]
+    fn inline_pinyin_is_taken_out() {
+        let i =
+            read("兩市締結(jié)友好城市，國際友好城市達(dá)到25個，報(bào)道稱(ok)。".as_bytes())
+                .unwrap();
+        assert_eq!(
+            i.text,
+            "兩市締結友好城市，國際友好城市達到25個，報道稱(ok)。"
+        );
+        assert!(i.how.contains("3 pinyin annotations"), "{}", i.how);
+        let once = read("他說(shuō)好。".as_bytes()).unwrap();
+        assert_eq!(once.text, "他說(shuō)好。");
     }
 }
