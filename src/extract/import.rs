@@ -229,32 +229,7 @@ pub fn import_ties(
             reason,
         })
     };
-    let home_i = match gaz
-        .by_id(home)
-        .map(Lookup::One)
-        .unwrap_or_else(|| gaz.lookup(home, None))
-    {
-        Lookup::One(i) => i,
-        found => {
-            let reason = match found {
-                Lookup::Many(c) => format!(
-                    "--home names {} places: {}; choose one with --home ID",
-                    c.len(),
-                    c.iter()
-                        .map(|&i| gaz.describe(i))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-                _ => "--home must be a place id or a place name amity knows".into(),
-            };
-            return Err(vec![TableError {
-                line: 0,
-                column: 0,
-                value: home.to_string(),
-                reason,
-            }]);
-        }
-    };
+    let home_i = resolve_home(gaz, home)?;
     let text = match std::str::from_utf8(table) {
         Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
         Err(e) => {
@@ -351,15 +326,9 @@ pub fn import_ties(
         let country = if country_zh.is_empty() {
             None
         } else {
-            let found: Vec<usize> = gaz
-                .lookup(country_zh, None)
-                .into_vec()
-                .into_iter()
-                .filter(|&c| gaz.entry(c).level == Level::Country)
-                .collect();
-            match found[..] {
-                [c] => Some(c),
-                _ => {
+            match country_named(gaz, country_zh) {
+                Some(c) => Some(c),
+                None => {
                     err(
                         &mut errs,
                         line,
@@ -384,52 +353,24 @@ pub fn import_ties(
                     err(&mut errs, line, zh_col + 1, zh, "a partner amity can place: give its country, or a name the gazetteer knows".into());
                     continue;
                 };
-                // A new place: the Chinese and the English name apart, never a centroid for
-                // coordinates, and the namesakes it could be listed for the analyst.
-                let names = Cell::split(&cell);
-                let (zh, en) = (names.zh.as_str(), names.en.as_str());
-                if zh.is_empty() && en.is_empty() {
-                    err(&mut errs, line, zh_col + 1, &cell, "a partner name".into());
-                    continue;
+                match new_partner(
+                    gaz,
+                    ds,
+                    &cell,
+                    c,
+                    &found,
+                    home_i,
+                    line,
+                    label,
+                    &mut taken,
+                    &mut places,
+                ) {
+                    Some(id) => id,
+                    None => {
+                        err(&mut errs, line, zh_col + 1, &cell, "a partner name".into());
+                        continue;
+                    }
                 }
-                let parent = p_id(gaz, c, &mut places, ds);
-                let level = match zh.chars().last() {
-                    Some('区' | '县' | '郡') => Level::District,
-                    Some('州' | '省' | '邦' | '道') => Level::Region,
-                    _ => Level::City,
-                };
-                let mut id = if en.is_empty() {
-                    format!("{}-partner-{line}", gaz.entry(home_i).id)
-                } else {
-                    slug(en)
-                };
-                if id.is_empty() || taken.contains(&id) {
-                    id = format!("{id}-{}", gaz.entry(c).id);
-                }
-                taken.insert(id.clone());
-                let note = match found {
-                    Lookup::Many(options) => format!(
-                        "A partner in the table that the gazetteer cannot tell apart from its namesakes: {}. No coordinates until one is chosen.",
-                        options.iter().map(|&i| gaz.describe(i)).collect::<Vec<_>>().join("; ")
-                    ),
-                    _ => "A partner in the table that no gazetteer knows. No coordinates until a source gives them.".to_string(),
-                };
-                places.push(NewPlace {
-                    id: id.clone(),
-                    name_zh: zh.to_string(),
-                    name_en: en.to_string(),
-                    level,
-                    parent: Some(parent),
-                    lat: None,
-                    lon: None,
-                    source: Some(format!("{label} line {line}")),
-                    wikidata: None,
-                    passage: None,
-                    quote: None,
-                    unknown: true,
-                    note: Some(note),
-                });
-                id
             }
         };
         if !partners.insert(partner.clone()) {
@@ -442,35 +383,9 @@ pub fn import_ties(
             );
             continue;
         }
-        let mut id = format!("tie-{home_id}-{partner}");
-        if taken.contains(&id) {
-            id = format!(
-                "{id}-{}",
-                slug(label)
-                    .chars()
-                    .take(24)
-                    .collect::<String>()
-                    .trim_end_matches('-')
-            );
-        }
-        taken.insert(id.clone());
-        let row: Row = [
-            ("id", id),
-            ("place_a", home_id.clone()),
-            ("place_b", partner),
-            ("kind", kind.to_string()),
-            ("start_year", year.to_string()),
-            ("start_date", day.unwrap_or_default()),
-            ("start_basis", "stated".to_string()),
-            ("basis_note", String::new()),
-            ("evidence", String::new()),
-            ("passage", String::new()),
-            ("quote", String::new()),
-            ("source", format!("{label} line {line}")),
-        ]
-        .into_iter()
-        .collect();
-        ties.push(row);
+        ties.push(tie_row(
+            &home_id, &partner, kind, year, day, label, line, &mut taken,
+        ));
     }
     if !errs.is_empty() {
         return Err(errs);
@@ -483,6 +398,156 @@ pub fn import_ties(
         rows.push_row("ties.csv", t);
     }
     Ok(rows)
+}
+
+/// The table's city (`--home`): a place id or a name the gazetteer resolves to one place; a
+/// name several places bear is refused with each of them.
+fn resolve_home(gaz: &Gazetteer, home: &str) -> Result<usize, Vec<TableError>> {
+    match gaz
+        .by_id(home)
+        .map(Lookup::One)
+        .unwrap_or_else(|| gaz.lookup(home, None))
+    {
+        Lookup::One(i) => Ok(i),
+        found => {
+            let reason = match found {
+                Lookup::Many(c) => format!(
+                    "--home names {} places: {}; choose one with --home ID",
+                    c.len(),
+                    c.iter()
+                        .map(|&i| gaz.describe(i))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                _ => "--home must be a place id or a place name amity knows".into(),
+            };
+            Err(vec![TableError {
+                line: 0,
+                column: 0,
+                value: home.to_string(),
+                reason,
+            }])
+        }
+    }
+}
+
+/// A partner no gazetteer entry is: a new place under its country `c`, its Chinese and English
+/// names apart, never a centroid for coordinates, and the namesakes it could be (`found`) listed
+/// for the analyst. `None` when the cell holds no name.
+#[allow(clippy::too_many_arguments)]
+fn new_partner(
+    gaz: &Gazetteer,
+    ds: &Dataset,
+    cell: &str,
+    c: usize,
+    found: &Lookup,
+    home_i: usize,
+    line: u64,
+    label: &str,
+    taken: &mut HashSet<String>,
+    places: &mut Vec<NewPlace>,
+) -> Option<String> {
+    let names = Cell::split(cell);
+    let (zh, en) = (names.zh.as_str(), names.en.as_str());
+    if zh.is_empty() && en.is_empty() {
+        return None;
+    }
+    let parent = p_id(gaz, c, places, ds);
+    let level = match zh.chars().last() {
+        Some('区' | '县' | '郡') => Level::District,
+        Some('州' | '省' | '邦' | '道') => Level::Region,
+        _ => Level::City,
+    };
+    let mut id = if en.is_empty() {
+        format!("{}-partner-{line}", gaz.entry(home_i).id)
+    } else {
+        slug(en)
+    };
+    if id.is_empty() || taken.contains(&id) {
+        id = format!("{id}-{}", gaz.entry(c).id);
+    }
+    taken.insert(id.clone());
+    let note = match found {
+        Lookup::Many(options) => format!(
+            "A partner in the table that the gazetteer cannot tell apart from its namesakes: {}. No coordinates until one is chosen.",
+            options.iter().map(|&i| gaz.describe(i)).collect::<Vec<_>>().join("; ")
+        ),
+        _ => "A partner in the table that no gazetteer knows. No coordinates until a source gives them.".to_string(),
+    };
+    places.push(NewPlace {
+        id: id.clone(),
+        name_zh: zh.to_string(),
+        name_en: en.to_string(),
+        level,
+        parent: Some(parent),
+        lat: None,
+        lon: None,
+        source: Some(format!("{label} line {line}")),
+        wikidata: None,
+        passage: None,
+        quote: None,
+        unknown: true,
+        note: Some(note),
+    });
+    Some(id)
+}
+
+/// The country a table's country cell names (Chinese or English), if exactly one.
+fn country_named(gaz: &Gazetteer, name: &str) -> Option<usize> {
+    let found: Vec<usize> = gaz
+        .lookup(name, None)
+        .into_vec()
+        .into_iter()
+        .filter(|&c| gaz.entry(c).level == Level::Country)
+        .collect();
+    match found[..] {
+        [c] => Some(c),
+        _ => None,
+    }
+}
+
+/// The `ties.csv` row of one table row: an id no other tie has, the start as stated, the table
+/// and its line as the source.
+#[allow(clippy::too_many_arguments)]
+fn tie_row(
+    home_id: &str,
+    partner: &str,
+    kind: &str,
+    year: i32,
+    day: Option<String>,
+    label: &str,
+    line: u64,
+    taken: &mut HashSet<String>,
+) -> Row {
+    let mut id = format!("tie-{home_id}-{partner}");
+    if taken.contains(&id) {
+        id = format!(
+            "{id}-{}",
+            slug(label)
+                .chars()
+                .take(24)
+                .collect::<String>()
+                .trim_end_matches('-')
+        );
+    }
+    taken.insert(id.clone());
+    let row: Row = [
+        ("id", id),
+        ("place_a", home_id.to_string()),
+        ("place_b", partner.to_string()),
+        ("kind", kind.to_string()),
+        ("start_year", year.to_string()),
+        ("start_date", day.unwrap_or_default()),
+        ("start_basis", "stated".to_string()),
+        ("basis_note", String::new()),
+        ("evidence", String::new()),
+        ("passage", String::new()),
+        ("quote", String::new()),
+        ("source", format!("{label} line {line}")),
+    ]
+    .into_iter()
+    .collect();
+    row
 }
 
 /// The id of gazetteer entry `i`, adding it (and the parents `data/` lacks) to `places`.
