@@ -115,18 +115,35 @@ fn fmt_coord(x: Option<f64>) -> String {
 /// holds are referred to, not written again, and new ids never collide with its ids.
 pub fn to_rows(x: &Extraction, ds: &Dataset) -> Rows {
     let mut rows = Rows::default();
-    let h = &x.header;
     let mut taken: HashSet<String> = all_ids(ds);
-    let fresh = |base: String, taken: &mut HashSet<String>| -> String {
-        let mut id = base.clone();
-        let mut n = 2;
-        while taken.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+    report_rows(x, ds, &mut rows, &mut taken);
+    for (k, f) in x.facts.iter().enumerate() {
+        let c = common(k, f);
+        if f.kind == "agreement_signed" {
+            agreement_rows(f, c, &mut rows, &mut taken);
+        } else {
+            event_rows(f, c, &mut rows, &mut taken);
         }
-        taken.insert(id.clone());
-        id
-    };
+    }
+    rows
+}
+
+/// An id made from `base` that no row has yet (`base`, `base-2`, …), taken.
+fn fresh(base: String, taken: &mut HashSet<String>) -> String {
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(id.clone());
+    id
+}
+
+/// The report's rows: its publisher (when `data/` does not hold it), the report, its
+/// sentences and the new places.
+fn report_rows(x: &Extraction, ds: &Dataset, rows: &mut Rows, taken: &mut HashSet<String>) {
+    let h = &x.header;
     // The report, its publisher and its sentences.
     let publisher = h.issuer.as_ref().and_then(|name| {
         ds.organisations
@@ -137,7 +154,7 @@ pub fn to_rows(x: &Extraction, ds: &Dataset) -> Rows {
     let publisher = match (publisher, &h.issuer) {
         (Some(p), _) => p,
         (None, Some(name)) => {
-            let id = fresh(format!("{}-publisher", h.id), &mut taken);
+            let id = fresh(format!("{}-publisher", h.id), taken);
             let (passage, quote) = x
                 .passages
                 .iter()
@@ -206,266 +223,317 @@ pub fn to_rows(x: &Extraction, ds: &Dataset) -> Rows {
         taken.insert(np.id.clone());
         rows.push("places.csv", place_row(np));
     }
-    // The facts.
-    for (k, f) in x.facts.iter().enumerate() {
-        let n = k + 1;
-        let base = format!("{}-{:03}", f.passage, n);
-        let (start, end, basis, date) = match &f.date {
-            Some(d) => (
-                d.start.clone(),
-                d.end.clone(),
-                if d.basis == "stated" {
-                    "stated"
-                } else {
-                    "derived"
-                }
-                .to_string(),
-                d.value
-                    .clone()
-                    .filter(|v| v.len() == 10)
-                    .unwrap_or_default(),
-            ),
-            None => Default::default(),
-        };
-        let (start, end) = if date.is_empty() {
-            (start, end)
-        } else {
-            (String::new(), String::new())
-        };
-        let cps: Vec<String> = f.counterparts.iter().map(|c| c.id.clone()).collect();
-        let en: Vec<String> = f
-            .counterparts
-            .iter()
-            .map(|c| c.name_en.clone().unwrap_or_else(|| c.name_zh.clone()))
-            .collect();
-        let title_en = if en.is_empty() {
-            kind_en(f.kind).to_string()
-        } else {
-            format!("{} {}", kind_en(f.kind), en.join(", "))
-        };
-        let status = if f.year.is_none() && f.date.is_none() && f.kind != "count_total" {
-            "planned"
-        } else {
-            "completed"
-        };
-        let district = f.home.level.as_deref() == Some("district");
-        if f.kind == "agreement_signed" {
-            let id = fresh(format!("ag-{base}"), &mut taken);
-            let doc = f
-                .rule
-                .rsplit("→ ")
-                .next()
-                .unwrap_or("agreement")
-                .trim()
-                .to_string();
-            let mut parties = vec![f.home.id.clone()];
-            parties.extend(cps.iter().cloned());
-            rows.push(
-                "agreements.csv",
-                row(&[
-                    ("id", id.clone()),
-                    ("task", String::new()),
-                    ("kind", doc.clone()),
-                    ("title_zh", f.quote.clone()),
-                    ("title_en", title_en.clone()),
-                    ("parties", parties.join(";")),
-                    (
-                        "signing_level",
-                        if district { "district" } else { "city" }.into(),
-                    ),
-                    (
-                        "status",
-                        if status == "planned" {
-                            "planned"
-                        } else {
-                            "signed"
-                        }
-                        .into(),
-                    ),
-                    ("part_of", String::new()),
-                    ("outcome_of", String::new()),
-                    ("date", date.clone()),
-                    ("period_start", start.clone()),
-                    ("period_end", end.clone()),
-                    (
-                        "date_basis",
-                        if f.date.is_some() {
-                            basis.clone()
-                        } else {
-                            String::new()
-                        },
-                    ),
-                    ("note", format!("Extracted by rule: {}", f.rule)),
-                    ("passage", f.passage.clone()),
-                    ("quote", f.quote.clone()),
-                ]),
-            );
-            // A friendship document also shows the tie it makes or intends.
-            let tie_kind = if doc == "letter_of_intent" {
-                Some("intended_friendly_relations")
-            } else if f.quote.contains("友好交流") {
-                Some("friendly_exchange")
-            } else if f.quote.contains("友好城市")
-                || f.quote.contains("结好")
-                || doc == "twinning_agreement"
-            {
-                Some("twinning")
+}
+
+/// What a fact's rows share: the id base, its dates, counterparts, English title, status and
+/// whether a district acts.
+struct Common {
+    base: String,
+    start: String,
+    end: String,
+    basis: String,
+    date: String,
+    cps: Vec<String>,
+    title_en: String,
+    status: &'static str,
+    district: bool,
+}
+
+fn common(k: usize, f: &Fact) -> Common {
+    let n = k + 1;
+    let base = format!("{}-{:03}", f.passage, n);
+    let (start, end, basis, date) = match &f.date {
+        Some(d) => (
+            d.start.clone(),
+            d.end.clone(),
+            if d.basis == "stated" {
+                "stated"
             } else {
-                None
-            };
-            if let Some(tk) = tie_kind {
-                for c in &cps {
-                    let tid = fresh(format!("tie-{}-{}", f.home.id, c), &mut taken);
-                    let (sy, sb, note) = match &f.year {
-                        Some(y) if tk != "intended_friendly_relations" => (
-                            y.value.to_string(),
-                            if y.basis == "stated" {
-                                "stated"
-                            } else {
-                                "derived"
-                            }
-                            .to_string(),
-                            if y.basis == "stated" {
-                                String::new()
-                            } else {
-                                format!("Signed in the report's period ({}): derived", y.value)
-                            },
-                        ),
-                        _ => Default::default(),
-                    };
-                    rows.push("ties.csv", tie_row(tid, f, c, tk, (sy, sb, note), &id));
-                }
+                "derived"
             }
-            continue;
-        }
-        let id = fresh(format!("ev-{base}"), &mut taken);
-        let held_in = match f.kind {
-            "visit_abroad" => cps.join(";"),
-            "event_held" if f.quote.starts_with('在') || f.quote.contains("在") => cps.join(";"),
-            _ => String::new(),
-        };
-        // A total counts the counterparts, named or not: none named is a partial list too.
-        let (counted, reported, unit) = match &f.count {
-            Some(c) => (
-                "counterparts".to_string(),
-                c.value.to_string(),
-                c.unit.clone(),
+            .to_string(),
+            d.value
+                .clone()
+                .filter(|v| v.len() == 10)
+                .unwrap_or_default(),
+        ),
+        None => Default::default(),
+    };
+    let (start, end) = if date.is_empty() {
+        (start, end)
+    } else {
+        (String::new(), String::new())
+    };
+    let cps: Vec<String> = f.counterparts.iter().map(|c| c.id.clone()).collect();
+    let en: Vec<String> = f
+        .counterparts
+        .iter()
+        .map(|c| c.name_en.clone().unwrap_or_else(|| c.name_zh.clone()))
+        .collect();
+    let title_en = if en.is_empty() {
+        kind_en(f.kind).to_string()
+    } else {
+        format!("{} {}", kind_en(f.kind), en.join(", "))
+    };
+    let status = if f.year.is_none() && f.date.is_none() && f.kind != "count_total" {
+        "planned"
+    } else {
+        "completed"
+    };
+    let district = f.home.level.as_deref() == Some("district");
+    Common {
+        base,
+        start,
+        end,
+        basis,
+        date,
+        cps,
+        title_en,
+        status,
+        district,
+    }
+}
+
+/// An agreement's row, and the tie a friendship document makes or intends.
+fn agreement_rows(f: &Fact, c: Common, rows: &mut Rows, taken: &mut HashSet<String>) {
+    let Common {
+        base,
+        start,
+        end,
+        basis,
+        date,
+        cps,
+        title_en,
+        status,
+        district,
+    } = c;
+    let id = fresh(format!("ag-{base}"), taken);
+    let doc = f
+        .rule
+        .rsplit("→ ")
+        .next()
+        .unwrap_or("agreement")
+        .trim()
+        .to_string();
+    let mut parties = vec![f.home.id.clone()];
+    parties.extend(cps.iter().cloned());
+    rows.push(
+        "agreements.csv",
+        row(&[
+            ("id", id.clone()),
+            ("task", String::new()),
+            ("kind", doc.clone()),
+            ("title_zh", f.quote.clone()),
+            ("title_en", title_en.clone()),
+            ("parties", parties.join(";")),
+            (
+                "signing_level",
+                if district { "district" } else { "city" }.into(),
             ),
-            None => Default::default(),
-        };
-        let partial = if (f.partial && !cps.is_empty()) || (f.count.is_some() && cps.is_empty()) {
-            "counterparts"
-        } else {
-            ""
-        };
-        let anniversary = if f.kind == "anniversary" {
-            f.year
-                .as_ref()
-                .and_then(|y| y.note.as_deref())
-                .and_then(|n| n.split("th").next())
-                .unwrap_or("")
-                .to_string()
-        } else {
-            String::new()
-        };
-        let participants = if district {
-            f.home.id.clone()
-        } else {
-            String::new()
-        };
-        rows.push(
-            "events.csv",
-            row(&[
-                ("id", id.clone()),
-                ("task", String::new()),
-                ("kind", event_kind(f).into()),
-                ("title_zh", f.quote.clone()),
-                ("title_en", title_en),
-                ("status", status.into()),
-                ("held_in", held_in),
-                ("counterparts", cps.join(";")),
-                ("participants", participants),
-                ("organisers", String::new()),
-                ("documents", String::new()),
-                ("roles_zh", String::new()),
-                ("fields_zh", String::new()),
-                ("counted_list", counted),
-                ("reported_count", reported),
-                ("count_unit", unit),
-                ("partial_lists", partial.into()),
-                ("ordinal", String::new()),
-                ("anniversary", anniversary.clone()),
-                ("celebrates", String::new()),
-                ("implements", String::new()),
-                ("part_of", String::new()),
-                (
-                    "date",
-                    if f.kind == "anniversary" {
-                        String::new()
-                    } else {
-                        date.clone()
-                    },
-                ),
-                (
-                    "period_start",
-                    if f.kind == "anniversary" {
-                        String::new()
-                    } else {
-                        start.clone()
-                    },
-                ),
-                (
-                    "period_end",
-                    if f.kind == "anniversary" {
-                        String::new()
-                    } else {
-                        end.clone()
-                    },
-                ),
-                (
-                    "date_basis",
-                    if f.date.is_some() && f.kind != "anniversary" {
-                        basis.clone()
-                    } else {
-                        String::new()
-                    },
-                ),
-                ("passage", f.passage.clone()),
-                ("quote", f.quote.clone()),
-            ]),
-        );
-        if matches!(f.kind, "anniversary" | "tie_established") {
-            for c in &cps {
-                let tid = fresh(format!("tie-{}-{}", f.home.id, c), &mut taken);
-                let (sy, sb, note) = match &f.year {
-                    Some(y) => (
-                        y.value.to_string(),
-                        if y.basis == "stated" {
-                            "stated"
-                        } else {
-                            "derived"
-                        }
-                        .to_string(),
-                        match (y.basis, &y.note) {
-                            ("stated", _) => String::new(),
-                            (_, Some(n)) => n.clone(),
-                            _ => {
-                                format!("Established in the report's period ({}): derived", y.value)
-                            }
-                        },
-                    ),
-                    None => Default::default(),
-                };
-                let kind = if f.quote.contains("友好交流") {
-                    "friendly_exchange"
+            (
+                "status",
+                if status == "planned" {
+                    "planned"
                 } else {
-                    "twinning"
-                };
-                rows.push("ties.csv", tie_row(tid, f, c, kind, (sy, sb, note), &id));
-            }
+                    "signed"
+                }
+                .into(),
+            ),
+            ("part_of", String::new()),
+            ("outcome_of", String::new()),
+            ("date", date.clone()),
+            ("period_start", start.clone()),
+            ("period_end", end.clone()),
+            (
+                "date_basis",
+                if f.date.is_some() {
+                    basis.clone()
+                } else {
+                    String::new()
+                },
+            ),
+            ("note", format!("Extracted by rule: {}", f.rule)),
+            ("passage", f.passage.clone()),
+            ("quote", f.quote.clone()),
+        ]),
+    );
+    // A friendship document also shows the tie it makes or intends.
+    let tie_kind = if doc == "letter_of_intent" {
+        Some("intended_friendly_relations")
+    } else if f.quote.contains("友好交流") {
+        Some("friendly_exchange")
+    } else if f.quote.contains("友好城市")
+        || f.quote.contains("结好")
+        || doc == "twinning_agreement"
+    {
+        Some("twinning")
+    } else {
+        None
+    };
+    if let Some(tk) = tie_kind {
+        for c in &cps {
+            let tid = fresh(format!("tie-{}-{}", f.home.id, c), taken);
+            let (sy, sb, note) = match &f.year {
+                Some(y) if tk != "intended_friendly_relations" => (
+                    y.value.to_string(),
+                    if y.basis == "stated" {
+                        "stated"
+                    } else {
+                        "derived"
+                    }
+                    .to_string(),
+                    if y.basis == "stated" {
+                        String::new()
+                    } else {
+                        format!("Signed in the report's period ({}): derived", y.value)
+                    },
+                ),
+                _ => Default::default(),
+            };
+            rows.push("ties.csv", tie_row(tid, f, c, tk, (sy, sb, note), &id));
         }
     }
-    rows
+}
+
+/// An event's row, and the tie an anniversary or a twinning shows.
+fn event_rows(f: &Fact, c: Common, rows: &mut Rows, taken: &mut HashSet<String>) {
+    let Common {
+        base,
+        start,
+        end,
+        basis,
+        date,
+        cps,
+        title_en,
+        status,
+        district,
+    } = c;
+    let id = fresh(format!("ev-{base}"), taken);
+    let held_in = match f.kind {
+        "visit_abroad" => cps.join(";"),
+        "event_held" if f.quote.starts_with('在') || f.quote.contains("在") => cps.join(";"),
+        _ => String::new(),
+    };
+    // A total counts the counterparts, named or not: none named is a partial list too.
+    let (counted, reported, unit) = match &f.count {
+        Some(c) => (
+            "counterparts".to_string(),
+            c.value.to_string(),
+            c.unit.clone(),
+        ),
+        None => Default::default(),
+    };
+    let partial = if (f.partial && !cps.is_empty()) || (f.count.is_some() && cps.is_empty()) {
+        "counterparts"
+    } else {
+        ""
+    };
+    let anniversary = if f.kind == "anniversary" {
+        f.year
+            .as_ref()
+            .and_then(|y| y.note.as_deref())
+            .and_then(|n| n.split("th").next())
+            .unwrap_or("")
+            .to_string()
+    } else {
+        String::new()
+    };
+    let participants = if district {
+        f.home.id.clone()
+    } else {
+        String::new()
+    };
+    rows.push(
+        "events.csv",
+        row(&[
+            ("id", id.clone()),
+            ("task", String::new()),
+            ("kind", event_kind(f).into()),
+            ("title_zh", f.quote.clone()),
+            ("title_en", title_en),
+            ("status", status.into()),
+            ("held_in", held_in),
+            ("counterparts", cps.join(";")),
+            ("participants", participants),
+            ("organisers", String::new()),
+            ("documents", String::new()),
+            ("roles_zh", String::new()),
+            ("fields_zh", String::new()),
+            ("counted_list", counted),
+            ("reported_count", reported),
+            ("count_unit", unit),
+            ("partial_lists", partial.into()),
+            ("ordinal", String::new()),
+            ("anniversary", anniversary.clone()),
+            ("celebrates", String::new()),
+            ("implements", String::new()),
+            ("part_of", String::new()),
+            (
+                "date",
+                if f.kind == "anniversary" {
+                    String::new()
+                } else {
+                    date.clone()
+                },
+            ),
+            (
+                "period_start",
+                if f.kind == "anniversary" {
+                    String::new()
+                } else {
+                    start.clone()
+                },
+            ),
+            (
+                "period_end",
+                if f.kind == "anniversary" {
+                    String::new()
+                } else {
+                    end.clone()
+                },
+            ),
+            (
+                "date_basis",
+                if f.date.is_some() && f.kind != "anniversary" {
+                    basis.clone()
+                } else {
+                    String::new()
+                },
+            ),
+            ("passage", f.passage.clone()),
+            ("quote", f.quote.clone()),
+        ]),
+    );
+    if matches!(f.kind, "anniversary" | "tie_established") {
+        for c in &cps {
+            let tid = fresh(format!("tie-{}-{}", f.home.id, c), taken);
+            let (sy, sb, note) = match &f.year {
+                Some(y) => (
+                    y.value.to_string(),
+                    if y.basis == "stated" {
+                        "stated"
+                    } else {
+                        "derived"
+                    }
+                    .to_string(),
+                    match (y.basis, &y.note) {
+                        ("stated", _) => String::new(),
+                        (_, Some(n)) => n.clone(),
+                        _ => {
+                            format!("Established in the report's period ({}): derived", y.value)
+                        }
+                    },
+                ),
+                None => Default::default(),
+            };
+            let kind = if f.quote.contains("友好交流") {
+                "friendly_exchange"
+            } else {
+                "twinning"
+            };
+            rows.push("ties.csv", tie_row(tid, f, c, kind, (sy, sb, note), &id));
+        }
+    }
 }
 
 /// A `ties.csv` row for a fact's tie between its home and `partner`, evidenced by the event
