@@ -10,6 +10,7 @@
 //!   paragraph.
 //! - **Text**: UTF-8, or GB18030 (GBK, GB2312) when it is not UTF-8; a byte-order mark is dropped.
 
+use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
 /// The text to extract from and how it was made.
@@ -77,6 +78,14 @@ fn read_raw(bytes: &[u8]) -> Result<Input, String> {
     }
     let (text, encoding) = decode(bytes)?;
     if looks_like_html(&text) {
+        // The parser's cost grows with the square of the nesting: no real page is nested
+        // thousands deep, a hostile one is refused before it is parsed.
+        let depth = nesting(&text);
+        if depth > MAX_NESTING {
+            return Err(format!(
+                "a web page nested {depth} elements deep (amity reads pages up to {MAX_NESTING} deep)"
+            ));
+        }
         let t = html(&text);
         if t.chars().filter(|&c| super::text::is_han(c)).count() == 0 {
             return Err("a web page with no Chinese text in it".into());
@@ -113,6 +122,38 @@ fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
         ));
     }
     Ok((s.into_owned(), "GB18030"))
+}
+
+/// The deepest nesting of elements a page may have.
+pub const MAX_NESTING: usize = 5_000;
+
+/// How deep a page's elements nest, counted on its tags (elements whose end tag may be left out,
+/// p, li, td…, and void elements do not count): an estimate, before parsing.
+fn nesting(src: &str) -> usize {
+    const NOT_COUNTED: &[&str] = &[
+        "p", "li", "td", "th", "tr", "dd", "dt", "option", "tbody", "thead", "tfoot", "br", "img",
+        "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "track", "wbr",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    for tag in src.split('<').skip(1) {
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || NOT_COUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !tag.split('>').next().unwrap_or("").ends_with('/') {
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
 }
 
 fn looks_like_html(t: &str) -> bool {
@@ -187,35 +228,38 @@ fn han(s: &str) -> usize {
     s.chars().filter(|&c| super::text::is_han(c)).count()
 }
 
-/// The text of `e` with a line break at each block, skipping scripts and navigation.
+/// The text of `e` with a line break at each block, skipping scripts and navigation. Walks the
+/// tree without recursion, so a page nested thousands deep cannot exhaust the stack.
 fn block_text(e: ElementRef, out: &mut String) {
-    for child in e.children() {
-        match child.value() {
-            Node::Text(t) => {
-                let t = t.replace(['\n', '\r', '\t'], " ");
-                let t = t.replace('\u{a0}', " ");
-                if !t.trim().is_empty() {
-                    out.push_str(t.trim_matches(|c: char| c == ' ' && out.ends_with('\n')));
+    let mut skip = 0usize;
+    for edge in e.traverse().skip(1) {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Element(el) if skip > 0 || SKIP.contains(&el.name()) => skip += 1,
+                _ if skip > 0 => {}
+                Node::Text(t) => {
+                    let t = t.replace(['\n', '\r', '\t'], " ");
+                    let t = t.replace('\u{a0}', " ");
+                    if !t.trim().is_empty() {
+                        out.push_str(t.trim_matches(|c: char| c == ' ' && out.ends_with('\n')));
+                    }
                 }
-            }
-            Node::Element(el) => {
-                let name = el.name();
-                if SKIP.contains(&name) {
-                    continue;
-                }
-                let Some(ce) = ElementRef::wrap(child) else {
-                    continue;
-                };
-                let block = BLOCKS.contains(&name);
-                if block && !out.ends_with('\n') && !out.is_empty() {
+                Node::Element(el)
+                    if BLOCKS.contains(&el.name()) && !out.ends_with('\n') && !out.is_empty() =>
+                {
                     out.push('\n');
                 }
-                block_text(ce, out);
-                if block && !out.ends_with('\n') {
-                    out.push('\n');
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if let Node::Element(el) = n.value() {
+                    if skip > 0 {
+                        skip -= 1;
+                    } else if BLOCKS.contains(&el.name()) && !out.ends_with('\n') {
+                        out.push('\n');
+                    }
                 }
             }
-            _ => {}
         }
     }
 }
@@ -227,21 +271,27 @@ fn html(src: &str) -> String {
     // Score each element by the Chinese characters of its own paragraphs (p, and text directly
     // inside it), so the article's container wins over the page that contains it.
     let mut best: Option<(usize, ElementRef)> = None;
-    for e in doc
-        .root_element()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-    {
+    // One pass over the tree, counting how deep inside a skipped element (script, nav…) it is.
+    let mut skip = 0usize;
+    for edge in doc.root_element().traverse() {
+        let n = match edge {
+            Edge::Open(n) => n,
+            Edge::Close(n) => {
+                if skip > 0 && n.value().is_element() {
+                    skip -= 1;
+                }
+                continue;
+            }
+        };
+        let Some(e) = ElementRef::wrap(n) else {
+            continue;
+        };
         let name = e.value().name();
-        if SKIP.contains(&name)
-            || !matches!(name, "div" | "article" | "section" | "td" | "main" | "body")
-        {
+        if skip > 0 || SKIP.contains(&name) {
+            skip += 1;
             continue;
         }
-        if e.ancestors()
-            .filter_map(ElementRef::wrap)
-            .any(|a| SKIP.contains(&a.value().name()))
-        {
+        if !matches!(name, "div" | "article" | "section" | "td" | "main" | "body") {
             continue;
         }
         let mut score = 0;
@@ -350,6 +400,25 @@ mod tests {
         assert!(read(&[0xff, 0xfe, 0x00, 0xd8]).is_err());
         let utf8 = read("\u{feff}某市外办".as_bytes()).unwrap();
         assert_eq!(utf8.text, "某市外办");
+    }
+
+    #[test]
+    fn a_page_nested_too_deep_is_refused_and_a_deep_one_is_read() {
+        let page = |n: usize| {
+            format!(
+                "<html><body>{}<p>市长会见了日本某市代表团。</p>{}</body></html>",
+                "<div>".repeat(n),
+                "</div>".repeat(n)
+            )
+        };
+        let err = read(page(200_000).as_bytes()).unwrap_err();
+        assert!(err.contains("nested 200002 elements deep"), "{err}");
+        let ok = read(page(4_000).as_bytes()).unwrap();
+        assert!(
+            ok.text.contains("市长会见了日本某市代表团。"),
+            "{}",
+            ok.text
+        );
     }
 
     #[test]
