@@ -165,9 +165,17 @@ impl Review {
         if !self.extraction.facts.iter().any(|f| f.kind == kind) {
             return Err(format!("no candidate fact of kind {kind:?} in this report"));
         }
+        self.accept_where(|f| f.kind == kind && f.confidence >= min)
+    }
+
+    /// Accepts the still-pending facts `pick` chooses and saves. Returns how many.
+    fn accept_where(
+        &mut self,
+        pick: impl Fn(&super::Fact) -> bool,
+    ) -> std::result::Result<usize, String> {
         let mut n = 0;
         for (i, f) in self.extraction.facts.iter().enumerate() {
-            if f.kind != kind || f.confidence < min {
+            if !pick(f) {
                 continue;
             }
             let d = self.decisions.facts.entry(i).or_default();
@@ -192,19 +200,8 @@ impl Review {
         if ids.is_empty() {
             return Err(format!("no paragraph {paragraph} in this report"));
         }
-        let mut n = 0;
-        for (i, f) in self.extraction.facts.iter().enumerate() {
-            if !ids.contains(f.passage.as_str()) {
-                continue;
-            }
-            let d = self.decisions.facts.entry(i).or_default();
-            if d.status.is_empty() || d.status == "pending" {
-                d.status = "accepted".into();
-                n += 1;
-            }
-        }
-        self.save().map_err(|e| e.to_string())?;
-        Ok(n)
+        let ids: HashSet<String> = ids.into_iter().map(str::to_string).collect();
+        self.accept_where(|f| ids.contains(f.passage.as_str()))
     }
 
     fn place(&self, c: &str) -> Option<PlaceRef> {
