@@ -588,32 +588,31 @@ pub fn count(clause: &[char]) -> Option<Count> {
 /// A span of years, "2011至2022年", "2011年—2022年", "2011-2022年": the last year (a total
 /// the span reaches stands at its end).
 pub fn range_end(clause: &[char]) -> Option<i32> {
-    let s: String = clause.iter().collect();
-    let digits: Vec<(usize, i32)> = {
-        let mut v = Vec::new();
-        let mut i = 0;
-        while i + 4 <= clause.len() {
-            if clause[i..i + 4].iter().all(|c| c.is_ascii_digit())
-                && (i == 0 || !clause[i - 1].is_ascii_digit())
-                && clause.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
-            {
-                if let Ok(y) = clause[i..i + 4].iter().collect::<String>().parse::<i32>() {
-                    v.push((i, y));
-                }
-                i += 4;
-            } else {
-                i += 1;
-            }
-        }
-        v
-    };
-    let _ = s;
-    digits.windows(2).find_map(|w| {
+    let years = years(clause);
+    years.windows(2).find_map(|w| {
         let between: String = clause[w[0].0 + 4..w[1].0].iter().collect();
         let between = between.trim_start_matches('年');
         (matches!(between, "至" | "到" | "-" | "—" | "–" | "~" | "～") && w[1].1 > w[0].1)
             .then_some(w[1].1)
     })
+}
+
+/// Every four-digit year (1900–2100) written in `clause`, with its offset.
+fn years(clause: &[char]) -> Vec<(usize, i32)> {
+    let mut out = Vec::new();
+    for i in 0..clause.len().saturating_sub(3) {
+        if clause[i..i + 4].iter().all(|c| c.is_ascii_digit())
+            && (i == 0 || !clause[i - 1].is_ascii_digit())
+            && clause.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+        {
+            if let Ok(y) = clause[i..i + 4].iter().collect::<String>().parse::<i32>() {
+                if (1900..=2100).contains(&y) {
+                    out.push((i, y));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A year given relative to the report's: 去年, 前年, 今年, 本年, 明年 (offset in years).
@@ -635,23 +634,10 @@ pub fn relative_year(clause: &[char]) -> Option<i32> {
 }
 
 pub fn stated_year(clause: &[char]) -> Option<(i32, Option<String>)> {
-    let mut i = 0;
-    while i + 4 <= clause.len() {
-        if clause[i..i + 4].iter().all(|c| c.is_ascii_digit())
-            && (i == 0 || !clause[i - 1].is_ascii_digit())
-            && clause.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
-        {
-            let y: i32 = clause[i..i + 4].iter().collect::<String>().parse().ok()?;
-            if (1900..=2100).contains(&y) {
-                let rest: String = clause[i + 4..clause.len().min(i + 16)].iter().collect();
-                let rest = rest.replace(' ', "");
-                let date = month_day(y, &rest);
-                return Some((y, date));
-            }
-        }
-        i += 1;
-    }
-    None
+    let (i, y) = *years(clause).first()?;
+    let rest: String = clause[i + 4..clause.len().min(i + 16)].iter().collect();
+    let rest = rest.replace(' ', "");
+    Some((y, month_day(y, &rest)))
 }
 
 /// 年3月 → `2019-03`; 年11月8日 → `2021-11-08`.
