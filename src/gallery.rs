@@ -193,6 +193,106 @@ impl StoredQuery {
     }
 }
 
+/// The query text with `bindings` written into it, for an engine that takes only text (a
+/// remote SPARQL endpoint): one `VALUES` row at the start of the outermost WHERE group. A
+/// gallery query uses a parameter only as an input (never as a `BIND` target nor inside a
+/// subquery alone), so this gives the rows the embedded engine's substitution gives
+/// (tests/gallery.rs checks it query by query).
+pub fn bind_text(text: &str, bindings: &[(Variable, Term)]) -> Result<String> {
+    if bindings.is_empty() {
+        return Ok(text.to_string());
+    }
+    let at = where_group_start(text).ok_or_else(|| {
+        Error::Usage("the query has no WHERE group to bind its parameters in".into())
+    })?;
+    let vars: Vec<String> = bindings.iter().map(|(v, _)| v.to_string()).collect();
+    let terms: Vec<String> = bindings.iter().map(|(_, t)| t.to_string()).collect();
+    let values = format!(" VALUES ({}) {{ ({}) }} ", vars.join(" "), terms.join(" "));
+    Ok(format!("{}{values}{}", &text[..at], &text[at..]))
+}
+
+/// The byte just after the `{` that opens the outermost WHERE group: the first `{` after a
+/// top-level `WHERE`, or the first top-level `{` when the query has no WHERE keyword (a
+/// SELECT, ASK or DESCRIBE may leave it out). Comments, strings and IRIs are skipped.
+fn where_group_start(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let (mut i, mut depth) = (0usize, 0usize);
+    let mut after_where = false;
+    let mut first_open = None;
+    let mut saw_construct = false;
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                let long = b[i..].starts_with(&[q, q, q]);
+                i += if long { 3 } else { 1 };
+                while i < b.len() {
+                    if b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == q && (!long || b[i..].starts_with(&[q, q, q])) {
+                        i += if long { 3 } else { 1 };
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'<' => {
+                // An IRI runs to `>` with no space; otherwise `<` is an operator.
+                let end = b[i + 1..]
+                    .iter()
+                    .position(|&c| c == b'>' || c.is_ascii_whitespace() || c == b'<');
+                if let Some(n) = end {
+                    if b[i + 1 + n] == b'>' {
+                        i += n + 2;
+                        continue;
+                    }
+                }
+            }
+            b'{' => {
+                if depth == 0 {
+                    if after_where {
+                        return Some(i + 1);
+                    }
+                    first_open.get_or_insert(i + 1);
+                }
+                depth += 1;
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            c if depth == 0 && c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                let boundary = start == 0 || !matches!(b[start - 1], b'?' | b'$' | b':');
+                if boundary && word.eq_ignore_ascii_case("WHERE") {
+                    after_where = true;
+                }
+                if boundary && word.eq_ignore_ascii_case("CONSTRUCT") {
+                    saw_construct = true;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // Without WHERE, the first group is the pattern, except a CONSTRUCT's, which is its template.
+    if saw_construct {
+        None
+    } else {
+        first_open
+    }
+}
+
 /// Reads every `*.rq` in `dir`, sorted by name.
 pub fn load(dir: &Path) -> Result<Vec<StoredQuery>> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {

@@ -380,3 +380,71 @@ fn tie_sources_disagree_names_each_source() {
         "{gz}"
     );
 }
+
+/// `e.g. VALUE` in a parameter's description: the example the header gives.
+fn example(description: &str) -> Option<String> {
+    let rest = description.split("e.g. ").nth(1)?;
+    let end = rest.find([' ', ')', ',']).unwrap_or(rest.len());
+    Some(rest[..end].to_string())
+}
+
+#[test]
+fn parameters_written_into_the_text_give_the_rows_substitution_gives() {
+    // What a remote endpoint is sent (`--endpoint`): the bindings as a VALUES row in the text.
+    let store = common::real_store().store();
+    let queries = gallery::load(&queries_dir()).unwrap();
+    let mut checked = 0;
+    for q in &queries {
+        let mut cases = vec![Vec::new()];
+        for p in &q.params {
+            if let Some(v) = example(&p.description) {
+                cases.push(vec![(p.name.clone(), v)]);
+            }
+        }
+        for given in cases {
+            let bindings = q.bind(&given).unwrap();
+            let substituted = run(
+                &store,
+                q,
+                &QueryOptions {
+                    bindings: bindings.clone(),
+                    ..QueryOptions::default()
+                },
+            );
+            let mut as_text = q.clone();
+            as_text.text = gallery::bind_text(&q.text, &bindings).unwrap();
+            let written = run(&store, &as_text, &QueryOptions::default());
+            assert_eq!(written, substituted, "{} with {given:?}", q.name);
+            if !bindings.is_empty() {
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} bound cases");
+}
+
+#[test]
+fn bind_text_finds_the_where_group_past_comments_strings_and_iris() {
+    use oxigraph::model::{NamedNode, Term, Variable};
+    let b = [(
+        Variable::new_unchecked("home"),
+        Term::from(NamedNode::new_unchecked("http://x/h")),
+    )];
+    let got = gallery::bind_text(
+        "PREFIX a: <http://x/{#}> # where {\nSELECT ?home (\"{\" AS ?s) WHERE { ?home a:p ?o }",
+        &b,
+    )
+    .unwrap();
+    assert!(
+        got.ends_with("WHERE { VALUES (?home) { (<http://x/h>) }  ?home a:p ?o }"),
+        "{got}"
+    );
+    let got = gallery::bind_text("CONSTRUCT { ?home ?p ?o } WHERE { ?home ?p ?o }", &b).unwrap();
+    assert!(
+        got.starts_with("CONSTRUCT { ?home ?p ?o } WHERE { VALUES"),
+        "{got}"
+    );
+    let got = gallery::bind_text("ASK { ?home ?p 1 FILTER(?o < 3) }", &b).unwrap();
+    assert!(got.starts_with("ASK { VALUES"), "{got}");
+    assert!(gallery::bind_text("CONSTRUCT { ?home ?p ?o }", &b).is_err());
+}

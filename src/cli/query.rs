@@ -1,6 +1,7 @@
 //! `amity query`: runs one SPARQL query against data/ (or an on-disk store) within the same
 //! evaluation limits as the endpoint.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -37,6 +38,10 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Print the query text with its parameters written in (as a VALUES row), the text any
+    /// SPARQL 1.1 endpoint can run, instead of running it.
+    #[arg(long)]
+    print_query: bool,
 }
 
 /// `--format`: the names (and aliases) [`amity::query::Format::from_name`] accepts.
@@ -113,6 +118,10 @@ pub fn run(args: Args) -> Result<()> {
     } else if let Some(stored) = &stored {
         // A gallery query's parameters at their defaults (`home`: the seed's city).
         opts.bindings = stored.bind(&[])?;
+    }
+    if args.print_query {
+        let text = amity::gallery::bind_text(&text, &opts.bindings)?;
+        return with_output(args.out.as_deref(), |w| Ok(w.write_all(text.as_bytes())?));
     }
     let bounds = Bounds {
         timeout: args.eval.timeout(),
