@@ -1,7 +1,6 @@
 //! `amity query`: runs one SPARQL query against data/ (or an on-disk store) within the same
 //! evaluation limits as the endpoint.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
