@@ -30,6 +30,7 @@ fn run(text: &str, home: Option<&str>) -> Result<Extraction, ExtractError> {
         date: Some("2024-06-13".into()),
         source_url: None,
         rules: None,
+        rules_file: None,
     };
     extract(text, &opts, ds, gaz)
 }

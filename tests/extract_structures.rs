@@ -86,7 +86,7 @@ fn a_list_after_a_statement_gives_one_fact_per_member() {
         .filter(|f| f.kind == "tie_established")
         .collect();
     assert!(
-        ties.iter().all(|f| f.rule.starts_with("list member ← ")),
+        ties.iter().all(|f| f.rule.starts_with("list-member ← ")),
         "{ties:?}"
     );
     assert!(
@@ -215,7 +215,7 @@ fn sub_totals_visitors_and_both_sides() {
     let carried = x
         .facts
         .iter()
-        .filter(|f| f.rule.ends_with("(the other side named earlier)"))
+        .filter(|f| f.rule.starts_with("named-earlier ← "))
         .count();
     assert!(
         carried >= 2,
@@ -321,4 +321,57 @@ fn a_rule_added_from_a_file() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("line 1") && err.contains("country"), "{err}");
+}
+
+// Proves words and a rule are added without a Rust change (issue 29, rules as data): with the
+// rows of tests/fixtures/extra-rules-acts.tsv a signing verb (互签) and a document noun (换文) the
+// built-in rules lack make an agreement, and a rule of the file's own (`banquet`, reading a
+// group of the file's own) makes a meeting, each fact naming the rule's id; without the file
+// neither sentence gives a fact; a malformed row is refused with its file, line and column.
+#[test]
+fn words_and_rules_added_from_a_file() {
+    let text = "某某市外事办公室2024年工作总结\n2024年12月30日\n3月，我市与日本奈良市互签换文。\n5月，市长宴请法国里昂市代表团。\n";
+    let (ds, gaz) = data();
+    let with = |rules: Option<String>| {
+        let opts = Options {
+            home: Some("青岛".into()),
+            rules,
+            rules_file: Some("extra-rules-acts.tsv".into()),
+            ..Default::default()
+        };
+        extract(text, &opts, ds, gaz)
+    };
+    let plain = with(None).unwrap();
+    assert!(plain.facts.is_empty(), "{:?}", keys(&plain));
+    let extra = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/extra-rules-acts.tsv"
+    ))
+    .unwrap();
+    let x = with(Some(extra)).unwrap();
+    let rules: Vec<(&str, &str)> = x.facts.iter().map(|f| (f.kind, f.rule.as_str())).collect();
+    assert_eq!(
+        rules,
+        [
+            ("agreement_signed", "sign: 互签 + 换文 → exchange_of_notes"),
+            ("leader_meeting", "banquet: 宴请"),
+        ],
+        "{:?}",
+        keys(&x)
+    );
+    assert!(has(&x, "agreement_signed", &["奈良市"], Some(2024)));
+    assert!(
+        has(&x, "leader_meeting", &["里昂"], Some(2024)),
+        "{:?}",
+        keys(&x)
+    );
+    let err = with(Some(
+        "sign\t互签\nrule\t65\tbanquet\tleader_meeting\tword\tfeast\n".into(),
+    ))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("extra-rules-acts.tsv, line 2, column 6 (groups): \"feast\""),
+        "{err}"
+    );
 }

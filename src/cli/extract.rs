@@ -30,8 +30,9 @@ pub struct Args {
     /// else the one amity was built from.
     #[arg(long)]
     data: Option<PathBuf>,
-    /// More short names to try, in the format of rules/abbreviations.tsv (home, country and
-    /// context rows), added to the built-in table.
+    /// More rules to try: rows in the formats of rules/acts.tsv (rules), rules/words.tsv and
+    /// rules/text.tsv (words of a group) and rules/abbreviations.tsv (short names), added to the
+    /// built-in ones. Kept as rules.tsv in the output folder.
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
     /// The folder to write into (created if missing).
@@ -66,6 +67,7 @@ pub fn run(a: Args) -> Result<()> {
         date: a.date,
         source_url: a.source_url,
         rules,
+        rules_file: a.rules.as_ref().map(|p| p.display().to_string()),
     };
     let t1 = Instant::now();
     let mut x = extract::extract(&text, &opts, &ds, &gaz)
@@ -77,7 +79,7 @@ pub fn run(a: Args) -> Result<()> {
         path: a.out.clone(),
         source,
     })?;
-    // Review re-reads the report with the same short names.
+    // Review re-reads the report with the same rules.
     let kept = a.out.join("rules.tsv");
     match &opts.rules {
         Some(r) => {

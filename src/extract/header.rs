@@ -2,6 +2,7 @@
 //! guessed from the header's or the text's first city written as a place.
 
 use super::gazetteer::slug;
+use super::rulebook::{ends_any, starts_any};
 use super::text::{self, fold, has_han, Split};
 use super::*;
 use crate::model::Level;
@@ -10,6 +11,7 @@ impl Extractor<'_> {
     /// Title, date, issuer and home, from the header lines and the options.
     pub(super) fn header(&self, split: &Split, opts: &Options) -> Result<Header, ExtractError> {
         let gaz = self.gaz;
+        let r = self.rules;
         let first_lines: Vec<&str> = split
             .sentences
             .iter()
@@ -32,15 +34,21 @@ impl Extractor<'_> {
         let mut source_url = opts.source_url.clone();
         for l in &first_lines {
             let t = l.trim();
-            for k in ["日期", "发布日期", "发布时间", "时间"] {
-                if let Some(rest) = t.strip_prefix(k).and_then(|r| r.strip_prefix([':', '：'])) {
+            for k in r.words("date_key") {
+                if let Some(rest) = t
+                    .strip_prefix(k.text.as_str())
+                    .and_then(|r| r.strip_prefix([':', '：']))
+                {
                     if date.is_none() {
                         date = parse_day(rest);
                     }
                 }
             }
-            for k in ["来源", "发布机构", "发文机关"] {
-                if let Some(rest) = t.strip_prefix(k).and_then(|r| r.strip_prefix([':', '：'])) {
+            for k in r.words("issuer_key") {
+                if let Some(rest) = t
+                    .strip_prefix(k.text.as_str())
+                    .and_then(|r| r.strip_prefix([':', '：']))
+                {
                     if !rest.trim().is_empty() {
                         issuer = Some(rest.trim().to_string());
                     }
@@ -57,17 +65,9 @@ impl Extractor<'_> {
             if issuer.is_none()
                 && !t.contains('。')
                 && t.chars().count() <= 30
-                && [
-                    "外办",
-                    "外事办公室",
-                    "外事工委",
-                    "人民政府",
-                    "常委会",
-                    "外事局",
-                    "外事处",
-                ]
-                .iter()
-                .any(|k| t.ends_with(k) || t.contains(&format!("{k}、")))
+                && r.words("office")
+                    .iter()
+                    .any(|k| t.ends_with(k.text.as_str()) || t.contains(&format!("{}、", k.text)))
                 && Some(t.to_string()) != title
             {
                 issuer = Some(t.to_string());
@@ -94,9 +94,9 @@ impl Extractor<'_> {
         }
         if issuer.is_none() {
             if let Some(t) = &title {
-                for k in ["外事办公室", "外办", "人民政府"] {
-                    if let Some(i) = t.find(k) {
-                        issuer = Some(t[..i + k.len()].to_string());
+                for k in r.words("title_office") {
+                    if let Some(i) = t.find(k.text.as_str()) {
+                        issuer = Some(t[..i + k.text.len()].to_string());
                         break;
                     }
                 }
@@ -151,7 +151,10 @@ impl Extractor<'_> {
         } else {
             String::new()
         };
-        if title.as_deref().is_some_and(|t| t.contains("上半年")) {
+        if title
+            .as_deref()
+            .is_some_and(|t| super::rulebook::any_in(t, r.words("first_half")))
+        {
             period_end = format!("{year:04}-06-30");
         }
         if let Some(d) = &date {
@@ -235,10 +238,8 @@ impl Extractor<'_> {
             let words: String = chars[s..e].iter().collect();
             let after: String = chars[e..chars.len().min(e + 6)].iter().collect();
             let written_as_place = self.gaz.entry(i).in_data
-                || words.ends_with(['市', '区', '县', '省', '州', '旗', '盟'])
-                || ["外办", "外事", "人民政府", "政府", "人大", "政协"]
-                    .iter()
-                    .any(|w| after.starts_with(w));
+                || ends_any(&words, self.rules.words("home_suffix"))
+                || starts_any(&after, self.rules.words("home_office"));
             if !written_as_place {
                 continue;
             }

@@ -8,39 +8,46 @@
 //!   ("阿尔汉布拉市(1994年10月)、拉普拉普市(1997年7月)") gives one fact per member, each with
 //!   its own year.
 
+use super::rulebook::{ends_any, has_char, Rules};
 use super::rules::{self, Act};
 
 /// The kind the members of a list take, when `act` (stated by a clause that ends in a colon)
 /// introduces one: the act's own kind, or tie_established for a total of friendship cities
 /// (or a sub-total after one, `ties_total`: 友好城市6对,其中市级5对,分别是:…).
-pub fn member_kind(act: &Act, clause: &[char], ties_total: bool) -> Option<&'static str> {
+pub fn member_kind(
+    r: &Rules,
+    act: &Act,
+    clause: &[char],
+    ties_total: bool,
+) -> Option<&'static str> {
     match act.kind {
         "tie_established"
         | "leader_meeting"
         | "delegation_received"
         | "visit_abroad"
         | "agreement_signed" => Some(act.kind),
-        "count_total" if ties_total || rules::names_ties(clause) => Some("tie_established"),
+        "count_total" if ties_total || rules::names_ties(r, clause) => Some("tie_established"),
         _ => None,
     }
 }
 
-/// Whether the clause at `[start, end)` of `folded` ends where the text puts a colon (or a
-/// word that opens a list: 分别是, 包括, 如下, 有 at the clause's end).
-pub fn opens_list(folded: &[char], start: usize, end: usize) -> bool {
-    if folded.get(end) == Some(&':') {
+/// Whether the clause at `[start, end)` of `folded` ends where the text puts a colon (a
+/// `list_mark`), or in a word that opens a list (`list_open`: 分别是, 包括, 如下, 嘉宾有).
+pub fn opens_list(r: &Rules, folded: &[char], start: usize, end: usize) -> bool {
+    if folded
+        .get(end)
+        .is_some_and(|&c| has_char(r.words("list_mark"), c))
+    {
         return true;
     }
     let clause: String = folded[start..end].iter().collect();
-    let clause = clause.trim_end();
-    ["分别是", "分别为", "包括", "如下", "嘉宾有", "成员有"]
-        .iter()
-        .any(|w| clause.ends_with(w))
+    ends_any(clause.trim_end(), r.words("list_open"))
 }
 
-/// The members of the clause `[start, end)`: its `、`-separated parts outside brackets, as
-/// absolute char ranges. A clause with one part gives one range.
-pub fn members(folded: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
+/// The members of the clause `[start, end)`: its parts separated by a `member_sep` (、) outside
+/// brackets, as absolute char ranges. A clause with one part gives one range.
+pub fn members(r: &Rules, folded: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
+    let sep = r.words("member_sep");
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut from = start;
@@ -48,7 +55,7 @@ pub fn members(folded: &[char], start: usize, end: usize) -> Vec<(usize, usize)>
         match c {
             '“' | '《' | '(' | '「' | '【' => depth += 1,
             '”' | '》' | ')' | '」' | '】' => depth = (depth - 1).max(0),
-            '、' | '/' if depth == 0 => {
+            c if depth == 0 && has_char(sep, c) => {
                 if i > from {
                     out.push((from, i));
                 }

@@ -5,7 +5,8 @@
 //! - [`text`] splits the text into paragraphs and sentences exactly as `data/passages.csv`
 //!   numbers them (joining lines a PDF broke) and folds a copy for matching;
 //! - [`gazetteer`] finds place names and resolves chains of them ("德国北威州博特罗普市");
-//! - [`rules`] says which act a clause states (会见, 签署 + 备忘录, 结好30周年, …);
+//! - [`rules`] says which act a clause states (会见, 签署 + 备忘录, 结好30周年, …), by the rules
+//!   and words of `rules/*.tsv` that [`rulebook`] reads;
 //! - this module puts them together into [`Fact`]s, and [`write`] writes them as
 //!   `candidates.jsonl` and as CSV rows in the `data/` format.
 
@@ -16,6 +17,7 @@ pub mod input;
 pub mod lists;
 mod places;
 pub mod review;
+pub mod rulebook;
 pub mod rules;
 mod sentence;
 pub mod short_names;
@@ -41,16 +43,19 @@ pub struct Options {
     pub date: Option<String>,
     /// Where the report was published, when the text does not say.
     pub source_url: Option<String>,
-    /// More short names (rows in the format of `rules/abbreviations.tsv`), added to the
-    /// embedded table: `--rules FILE`.
+    /// More rules (rows in the formats of `rules/acts.tsv`, `rules/words.tsv`,
+    /// `rules/text.tsv` and `rules/abbreviations.tsv`), added to the embedded ones:
+    /// `--rules FILE`.
     pub rules: Option<String>,
+    /// The name of that file, for its errors (default: "the rules given").
+    pub rules_file: Option<String>,
 }
 
 /// Why a text could not be read as a report.
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
-    #[error("the rules file: {0}")]
-    BadRules(String),
+    #[error("the rules file {0}")]
+    BadRules(#[from] rulebook::RulesError),
     #[error("the report is empty (no non-blank line)")]
     Empty,
     #[error("the report has no Chinese text (first line: {0:?}); amity reads Chinese reports")]
@@ -228,13 +233,6 @@ pub struct Extraction {
     pub places: Vec<NewPlace>,
 }
 
-/// Names of districts that are not districts: 使馆区, 示范区, … (two characters before 区).
-const NOT_DISTRICTS: &[&str] = &[
-    "使馆", "示范", "中心", "聚集", "集聚", "开发", "保税", "景区", "社区", "自贸", "试验", "功能",
-    "核心", "城区", "市区", "郊区", "地区", "山区", "片区", "街区", "校区", "辖区", "新区", "园区",
-    "商区", "展区", "湾区", "灾区", "老区", "全区", "各区", "该区", "本区", "两区", "城乡", "疫区",
-];
-
 fn valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -258,7 +256,19 @@ pub fn extract(
             return Err(ExtractError::BadId(id.clone()));
         }
     }
-    let split = text::split(input);
+    // The embedded rules, or those with the rows of `--rules FILE` (an error in them is told
+    // after the report's own).
+    let merged = opts.rules.as_deref().map(|extra| {
+        rulebook::Rules::with(
+            opts.rules_file.as_deref().unwrap_or("the rules given"),
+            extra,
+        )
+    });
+    let rules = match &merged {
+        Some(Ok(r)) => r,
+        _ => rulebook::Rules::embedded(),
+    };
+    let split = text::split_with(input, rules);
     if split.sentences.is_empty() {
         return Err(ExtractError::Empty);
     }
@@ -266,15 +276,15 @@ pub fn extract(
         let first = split.sentences[0].text.chars().take(60).collect();
         return Err(ExtractError::NotChinese(first));
     }
-    let mut x = Extractor::new(ds, gaz);
-    if let Some(extra) = &opts.rules {
-        x.short.extend(extra).map_err(ExtractError::BadRules)?;
+    if let Some(Err(e)) = &merged {
+        return Err(ExtractError::BadRules(e.clone()));
     }
+    let mut x = Extractor::new(ds, gaz, rules);
     let header = x.header(&split, opts)?;
     x.home = gaz.by_id(&header.home);
     x.home_abbr = x
         .home
-        .and_then(|h| x.short.home_char(&gaz.entry(h).name_zh));
+        .and_then(|h| x.rules.short.home_char(&gaz.entry(h).name_zh));
     let passages: Vec<Passage> = split
         .sentences
         .iter()
@@ -287,7 +297,7 @@ pub fn extract(
         .collect();
     let mut facts = Vec::new();
     let mut mentions = Vec::new();
-    let task_paragraphs = task_paragraphs(&split);
+    let task_paragraphs = task_paragraphs(&split, rules);
     for p in &passages {
         let planned_paragraph = task_paragraphs.contains(&p.paragraph);
         let (ms, fs) = x.sentence(p, &header, planned_paragraph);
@@ -309,7 +319,7 @@ pub fn extract(
 
 /// Paragraphs that state tasks or targets, not progress: 第N项 headings, 重点工作, quarterly
 /// targets. Acts in them are plans: their year is only what they state.
-fn task_paragraphs(split: &Split) -> Vec<usize> {
+fn task_paragraphs(split: &Split, r: &rulebook::Rules) -> Vec<usize> {
     let mut out = Vec::new();
     for s in &split.sentences {
         if s.sentence != 1 {
@@ -324,15 +334,7 @@ fn task_paragraphs(split: &Split) -> Vec<usize> {
                 > 0
             && t.contains('项')
             && t.chars().position(|c| c == '项').is_some_and(|i| i <= 6);
-        let target = [
-            "重点工作",
-            "年度阶段性工作目标",
-            "工作目标",
-            "主要任务",
-            "工作任务",
-        ]
-        .iter()
-        .any(|k| t.starts_with(k));
+        let target = rulebook::starts_any(t, r.words("task_heading"));
         if task || target {
             out.push(s.paragraph);
         }
@@ -382,12 +384,12 @@ struct Extractor<'a> {
     /// The paragraph whose last sentence stated a total (its sub-totals may follow in the next
     /// sentence: …建立了34对友好城市。亚洲地区8个,欧洲14个…) and whether it counted ties.
     last_total: Option<(usize, bool)>,
-    /// Short names: the embedded table and `Options::rules`.
-    short: short_names::ShortNames,
+    /// The words and rules: the embedded ones and `Options::rules`.
+    rules: &'a rulebook::Rules,
 }
 
 impl<'a> Extractor<'a> {
-    fn new(ds: &'a Dataset, gaz: &'a Gazetteer) -> Self {
+    fn new(ds: &'a Dataset, gaz: &'a Gazetteer, rules: &'a rulebook::Rules) -> Self {
         Extractor {
             ds,
             gaz,
@@ -398,7 +400,7 @@ impl<'a> Extractor<'a> {
             unknown_by_name: HashMap::new(),
             last_named: None,
             last_total: None,
-            short: short_names::ShortNames::embedded().clone(),
+            rules,
         }
     }
 }

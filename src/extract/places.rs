@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::rulebook::{chars_end_any, has_char, starts_any, Rules};
 use super::text::{self, fold};
 use super::*;
 use crate::model::Level;
@@ -113,10 +114,10 @@ impl Extractor<'_> {
             if next.is_some_and(|n| n.start <= s + 1) && !conflict {
                 continue;
             }
-            let Some((ns, ne, level)) = unknown_name(folded, s) else {
+            let Some((ns, ne, level)) = unknown_name(self.rules, folded, s) else {
                 continue;
             };
-            if via_de && !"市城区县郡州省邦道".contains(folded[ne - 1]) {
+            if via_de && !has_char(self.rules.words("place_suffix"), folded[ne - 1]) {
                 continue;
             }
             if conflict && next.is_some_and(|n| ne < n.end) {
@@ -143,7 +144,7 @@ impl Extractor<'_> {
     /// 京港, 京澳, 京台 (and 穗港…): the home's short name with Hong Kong, Macao or Taiwan.
     pub(super) fn abbreviations(&self, folded: &[char], found: &mut Vec<Found>) {
         // 中韩, 中尼: the second character names the country (rules/abbreviations.tsv).
-        for (at, name) in self.short.country_pairs(folded) {
+        for (at, name) in self.rules.short.country_pairs(folded) {
             if found.iter().any(|f| f.start <= at && at < f.end) {
                 continue;
             }
@@ -169,18 +170,22 @@ impl Extractor<'_> {
             if folded[i] != h {
                 continue;
             }
-            let name = match folded[i + 1] {
-                '港' => "香港",
-                '澳' => "澳门",
-                '台' => "台湾",
-                _ => continue,
+            // 京港, 京澳, 京台: the `partner` rows of rules/abbreviations.tsv.
+            let Some((_, name)) = self
+                .rules
+                .short
+                .partner
+                .iter()
+                .find(|(c, _)| *c == folded[i + 1])
+            else {
+                continue;
             };
             if found.iter().any(|f| f.start <= i + 1 && i + 1 < f.end) {
                 continue;
             }
             let Some(r) = (0..self.gaz.entries.len()).find(|&k| {
                 let e = self.gaz.entry(k);
-                e.framed_region && e.name_zh == name
+                e.framed_region && e.name_zh == *name
             }) else {
                 continue;
             };
@@ -200,6 +205,7 @@ impl Extractor<'_> {
     /// 组织) becomes a new district of the home city.
     pub(super) fn districts(&mut self, folded: &[char], found: &mut Vec<Found>, p: &Passage) {
         let Some(home) = self.home else { return };
+        let r = self.rules;
         let home_id = self.gaz.entry(home).id.clone();
         for i in 2..folded.len() {
             if folded[i] != '区' {
@@ -211,23 +217,16 @@ impl Extractor<'_> {
             }
             let name: String = folded[s..=i].iter().collect();
             let stem: String = folded[s..i].iter().collect();
-            if NOT_DISTRICTS.contains(&stem.as_str())
+            if r.words("not_district").iter().any(|w| w.text == stem)
                 || found.iter().any(|f| f.start < i + 1 && s < f.end)
             {
                 continue;
             }
             let after: String = folded[i + 1..folded.len().min(i + 3)].iter().collect();
-            let before: String = folded[s.saturating_sub(2)..s].iter().collect();
-            let subject = [
-                "与", "同", "和", "参加", "签署", "组织", "举办", "开展", "接待", "会见", "代表",
-            ]
-            .iter()
-            .any(|w| after.starts_with(w))
-                && (s == 0
-                    || !text::is_han(folded[s - 1])
-                    || ["组织", "推动", "支持", "指导"].contains(&before.as_str())
-                    || before.ends_with('。'));
-            let object = ["组织", "推动", "支持", "指导", "协调"].contains(&before.as_str());
+            // Acting (XX区与…) at a clause's start, or named by a verb before it (组织XX区).
+            let subject = starts_any(&after, r.words("district_act"))
+                && (s == 0 || !text::is_han(folded[s - 1]));
+            let object = chars_end_any(&folded[..s], r.words("district_by"));
             if !(subject || object) {
                 continue;
             }
@@ -423,67 +422,46 @@ pub(super) fn find_chars(hay: &[char], needle: &str) -> Option<usize> {
 }
 
 /// A name right after a foreign place that no source knows: Han characters up to a list
-/// delimiter, at most ten, not starting with an office or a common word. With a place
-/// suffix its level follows the suffix (市 city, 区 district, 州/省 region).
-pub(super) fn unknown_name(folded: &[char], mut s: usize) -> Option<(usize, usize, Level)> {
+/// delimiter (`name_stop`), at most ten, not starting with an office or a common word
+/// (`not_name_start`). With a place suffix its level follows the suffix (`place_suffix`: 市
+/// city, 区 district, 州/省 region).
+pub(super) fn unknown_name(
+    r: &Rules,
+    folded: &[char],
+    mut s: usize,
+) -> Option<(usize, usize, Level)> {
     // "美国友城布法罗市": the word for friendship city before the name is not part of it.
-    for w in ["友好城市", "友好交流城市", "友城"] {
-        let w: Vec<char> = w.chars().collect();
-        if folded[s..].starts_with(&w) {
-            s += w.len();
-            break;
-        }
-    }
-    const STOP_AT: &str = "、,，。;；:：等和与及的在为同将于(（“《";
-    const NOT_START: &[&str] = &[
-        "总统", "总理", "主席", "国王", "首相", "副", "驻", "政府", "议会", "大使", "代表", "外交",
-        "有关", "城市", "地方", "国家", "友好", "人民", "企业", "大学", "市长", "州长", "省长",
-        "领导", "客人", "方面", "各", "相关", "共", "举办", "签署", "开展", "合作", "交流", "文化",
-        "经贸", "驻华", "使馆", "总领", "青年", "媒体", "商会", "侨", "华人", "华侨", "籍", "语",
-        "留学", "学生", "专家", "官员", "民众", "是", "也", "已", "与", "和", "首都", "举行",
-        "进行", "两市", "两国", "两地", "双方", "国东", "国西", "国南", "国北",
-    ];
-    let mut e = s;
-    while e < folded.len() && e < s + 10 && text::is_han(folded[e]) && !STOP_AT.contains(folded[e])
+    if let Some(w) = r
+        .words("twin_word")
+        .iter()
+        .find(|w| folded[s..].starts_with(&w.chars))
     {
+        s += w.chars.len();
+    }
+    let stop = r.words("name_stop");
+    let mut e = s;
+    while e < folded.len() && e < s + 10 && text::is_han(folded[e]) && !has_char(stop, folded[e]) {
         e += 1;
     }
     if e - s < 2 {
         return None;
     }
     let name: String = folded[s..e].iter().collect();
-    if NOT_START.iter().any(|w| name.starts_with(w)) {
+    if starts_any(&name, r.words("not_name_start")) {
         return None;
     }
     // 四国友城…, 三个城市: a number of places, not a place.
     let mut cs = name.chars();
     if let (Some(a), Some(b)) = (cs.next(), cs.next()) {
-        if "一二三四五六七八九十两几多各".contains(a) && "国个家市座对".contains(b)
+        if "一二三四五六七八九十两几多各".contains(a) && has_char(r.words("place_measure"), b)
         {
             return None;
         }
     }
-    // A verb or noun of the act after the name ends it: 占碑举办… → 占碑.
-    for w in [
-        "签署",
-        "举办",
-        "开展",
-        "代表团",
-        "市长",
-        "政府",
-        "议会",
-        "领导",
-        "友好",
-        "城市",
-        "合作",
-        "交流",
-        "建立",
-        "缔结",
-        "友城",
-        "访问",
-        "官方",
-    ] {
-        if let Some(k) = name.find(w) {
+    // A verb or noun of the act after the name ends it: 占碑举办… → 占碑 (the first word of
+    // the group the name has).
+    for w in r.words("name_end_word") {
+        if let Some(k) = name.find(w.text.as_str()) {
             let cut = name[..k].chars().count();
             if cut < 2 {
                 return None;
@@ -493,21 +471,25 @@ pub(super) fn unknown_name(folded: &[char], mut s: usize) -> Option<(usize, usiz
         }
     }
     // The first city or district suffix ends the name: 布法罗市建设… → 布法罗市.
-    if let Some(k) = (s + 2..e).find(|&k| matches!(folded[k], '市' | '区') && k + 1 < e) {
+    let end_suffix = r.words("name_end_suffix");
+    if let Some(k) = (s + 2..e).find(|&k| has_char(end_suffix, folded[k]) && k + 1 < e) {
         e = k + 1;
     }
     let last = folded[e - 1];
-    let level = match last {
-        '市' | '城' => Level::City,
-        '区' | '县' | '郡' => Level::District,
-        '州' | '省' | '邦' | '道' => Level::Region,
+    let suffix = r.words("place_suffix").iter().find(|w| w.char() == last);
+    let level = match suffix.map(|w| w.value.as_str()) {
+        Some("city") => Level::City,
+        Some("district") => Level::District,
+        Some(_) => Level::Region,
         // 友谊节, 文化周, 图片展: an event's name, not a place's.
-        '节' | '展' | '会' | '赛' | '周' | '日' | '班' => return None,
-        _ => {
+        None if has_char(r.words("event_suffix"), last) => return None,
+        None => {
             // Without a suffix, only as a member of a list: followed by 、 or 等, or after 、.
             let next = folded.get(e).copied();
             let listed = s >= 1 && folded[..s].contains(&'、');
-            if !(matches!(next, Some('、') | Some('等'))
+            let etc = next.is_some_and(|c| has_char(r.words("etc"), c));
+            if !(matches!(next, Some('、'))
+                || etc
                 || listed && matches!(next, Some(',') | Some('。') | None))
             {
                 return None;

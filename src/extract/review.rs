@@ -93,8 +93,9 @@ impl Review {
             home: Some(saved.home.clone()),
             date: saved.date.clone(),
             source_url: saved.source_url.clone(),
-            // The short names `extract --rules` added, kept with the candidates.
+            // The rules `extract --rules` added, kept with the candidates.
             rules: std::fs::read_to_string(dir.join("rules.tsv")).ok(),
+            rules_file: Some(dir.join("rules.tsv").display().to_string()),
         };
         let extraction = extract(&text, &opts, &ds, &gaz)
             .map_err(|e| Error::Usage(format!("{}: {e}", text_path.display())))?;

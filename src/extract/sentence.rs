@@ -2,6 +2,7 @@
 //! counterparts (named there or earlier), the year and the fact itself.
 
 use super::gazetteer::strip_cn_suffix;
+use super::rulebook::{any_in, chars_end_any, starts_any, Rules, Test};
 use super::text::fold;
 use super::*;
 use crate::model::Level;
@@ -14,6 +15,7 @@ impl Extractor<'_> {
         header: &Header,
         planned_paragraph: bool,
     ) -> (Vec<Mention>, Vec<Fact>) {
+        let r = self.rules;
         let folded: Vec<char> = fold(&p.text);
         let fs: String = folded.iter().collect();
         let orig: Vec<char> = p.text.chars().collect();
@@ -101,16 +103,17 @@ impl Extractor<'_> {
             if let Some(s) = next_subject.take() {
                 subject = Some(s);
             }
-            // The home's character after 来/访/抵/莅/到 reads as 京 for the rules (访津 is 访京
-            // in a Tianjin report), one character for one.
+            // The home's character after 来/访/抵/莅/到 (`home_after`) reads as 京 (`home_as`)
+            // for the rules (访津 is 访京 in a Tianjin report), one character for one.
+            let home_as = r.words("home_as")[0].char();
             let for_rules: Vec<char> = match self.home_abbr {
-                Some(h) if h != '京' => folded[cs..ce]
+                Some(h) if h != home_as => folded[cs..ce]
                     .iter()
                     .enumerate()
                     .map(|(k, &c)| {
-                        let after_verb = k > 0 && "来访抵莅到".contains(folded[cs + k - 1]);
+                        let after_verb = chars_end_any(&folded[cs..cs + k], r.words("home_after"));
                         if c == h && after_verb {
-                            '京'
+                            home_as
                         } else {
                             c
                         }
@@ -119,7 +122,7 @@ impl Extractor<'_> {
                 _ => folded[cs..ce].to_vec(),
             };
             let clause = &for_rules[..];
-            let own_year = year_of(&folded[cs..ce], header);
+            let own_year = year_of(r, &folded[cs..ce], header);
             let mut counterparts = self.counterparts(&found, cs, ce);
             let mut carried = false;
             let raw: String = folded[cs..ce].iter().collect();
@@ -130,10 +133,7 @@ impl Extractor<'_> {
                 if let Some(s) = &subject {
                     counterparts = s.iter().collect();
                     carried = true;
-                } else if ["双方", "两市", "两地", "两城", "两国"]
-                    .iter()
-                    .any(|w| raw.contains(w))
-                {
+                } else if any_in(&raw, r.words("both_sides")) {
                     if let Some((para, named)) = &self.last_named {
                         if *para == p.paragraph {
                             carry_buf = named.clone();
@@ -148,15 +148,13 @@ impl Extractor<'_> {
                     counterparts.iter().map(|f| (*f).clone()).collect(),
                 ));
             }
-            let count = rules::count(clause);
+            let count = rules::count(r, clause);
             // 与美国、德国、俄罗斯等6个国外城市签订…: the countries say where the cities are;
             // the fact is the total, not an act with three countries.
-            if count.as_ref().is_some_and(|c| {
-                c.after_etc
-                    && ["城市", "地方", "省", "州"]
-                        .iter()
-                        .any(|u| c.unit.contains(u))
-            }) && !counterparts.is_empty()
+            if count
+                .as_ref()
+                .is_some_and(|c| c.after_etc && any_in(&c.unit, r.words("place_unit")))
+                && !counterparts.is_empty()
                 && counterparts.iter().all(|f| {
                     f.place
                         .is_some_and(|i| self.gaz.entry(i).level == Level::Country)
@@ -164,16 +162,17 @@ impl Extractor<'_> {
             {
                 counterparts.clear();
             }
-            let mut own_act = rules::act(clause, !counterparts.is_empty(), count.as_ref());
+            let mut own_act = rules::act(r, clause, !counterparts.is_empty(), count.as_ref());
             // An act with no side named but a total after 等 (…等6个国外城市签订了意向书) states
             // the total.
             if counterparts.is_empty()
                 && own_act.as_ref().is_some_and(|a| a.needs_counterpart)
                 && count.as_ref().is_some_and(|c| c.after_etc)
             {
+                let refine = r.refinement(Test::ActEtcTotal);
                 own_act = own_act.map(|a| rules::Act {
-                    kind: "count_total",
-                    rule: format!("count_total: 等 + N, {}", a.rule),
+                    kind: refine.kind,
+                    rule: format!("{} ← {}", refine.id, a.rule),
                     needs_counterpart: false,
                     years_since: None,
                     document: None,
@@ -185,9 +184,9 @@ impl Extractor<'_> {
             if let Some(a) = own_act.as_ref().filter(|a| a.kind == "visit_abroad") {
                 let verb_at = cs + a.trigger.0;
                 // …率代表团对法国X进行访问: the place before the verb, the home's side leading.
+                let refine = r.refinement(Test::VisitHome);
                 let visited = counterparts.iter().any(|f| f.start >= verb_at)
-                    || raw.contains('率')
-                    || (raw.contains('对') && raw.contains("进行"));
+                    || any_in(&raw, r.words(&refine.groups[0]));
                 let home_named = self.home.is_some_and(|h| {
                     let name = strip_cn_suffix(&self.gaz.entry(h).name_zh).to_string();
                     raw[raw
@@ -198,14 +197,9 @@ impl Extractor<'_> {
                         .contains(name.as_str())
                 });
                 if !visited || home_named {
-                    own_act = (raw.contains("代表团")
-                        || raw.contains("访问团")
-                        || raw.contains("一行")
-                        || raw.contains("友城"))
-                    .then(|| rules::Act {
-                        kind: "delegation_received",
-                        rule: "delegation_received: a foreign delegation 访问 a place at home"
-                            .into(),
+                    own_act = any_in(&raw, r.words(&refine.groups[1])).then(|| rules::Act {
+                        kind: refine.kind,
+                        rule: format!("{} ← {}", refine.id, a.rule),
                         needs_counterpart: true,
                         ..a.clone()
                     });
@@ -213,7 +207,7 @@ impl Extractor<'_> {
             }
             // 其中市级5对、县级1对: sub-totals, each member with its own number, after a total
             // (or as one).
-            let parts = lists::members(&folded, cs, ce);
+            let parts = lists::members(r, &folded, cs, ce);
             // Continents name a share of the total, not a side (其中亚洲地区8个).
             let no_side = counterparts.iter().all(|f| {
                 f.place
@@ -223,18 +217,20 @@ impl Extractor<'_> {
                 && parts.len() >= 2
                 && parts
                     .iter()
-                    .all(|&(s, e)| rules::count(&folded[s..e]).is_some());
+                    .all(|&(s, e)| rules::count(r, &folded[s..e]).is_some());
             // ,其中,省级13对,市级21对 / ,亚洲地区8个,欧洲14个: short clauses of a number each
             // after a total are its parts too.
+            let refine = r.refinement(Test::Subtotals);
             let short_part = own_act.is_none()
                 && no_side
                 && had_total
                 && count.is_some()
-                && (raw.trim_start().starts_with("其中") || raw.chars().count() <= 12);
+                && (starts_any(raw.trim_start(), r.words(&refine.groups[0]))
+                    || raw.chars().count() <= 12);
             if (subtotals || short_part) && own_act.is_none() && had_total {
                 own_act = Some(rules::Act {
-                    kind: "count_total",
-                    rule: "count_total: sub-totals after a total (其中…、…)".into(),
+                    kind: refine.kind,
+                    rule: refine.id.clone(),
                     trigger: (0, clause.len()),
                     years_since: None,
                     document: None,
@@ -246,16 +242,13 @@ impl Extractor<'_> {
                 .is_some_and(|a| a.kind == "count_total" || count.is_some())
             {
                 had_total = true;
-                ties_total |= rules::names_ties(clause);
+                ties_total |= rules::names_ties(r, clause);
                 self.last_total = Some((p.paragraph, ties_total));
             }
             // 截至1997年底, …共有34对: the date a total stands at, in a clause of its own.
             if own_act.is_none() {
                 let t = raw.trim_start();
-                if ["截至", "截止", "截止到", "到", "至"]
-                    .iter()
-                    .any(|w| t.starts_with(w))
-                {
+                if starts_any(t, r.words("as_of")) {
                     if let Some(y) = own_year.clone() {
                         as_of = Some(y);
                     }
@@ -263,17 +256,17 @@ impl Extractor<'_> {
             }
             // A statement that opens a list ("…的12个城市:", "参加会见的嘉宾有:") names no
             // counterpart itself; its members, in the clauses after it, do.
-            if counterparts.is_empty() && lists::opens_list(&folded, cs, ce) {
+            if counterparts.is_empty() && lists::opens_list(r, &folded, cs, ce) {
                 let intro = own_act
                     .clone()
-                    .or_else(|| rules::act(clause, true, count.as_ref()))
+                    .or_else(|| rules::act(r, clause, true, count.as_ref()))
                     .map(|a| (a, cs, ce))
                     .or_else(|| pending.clone());
                 if let Some((a, s0, e0)) = intro {
-                    if let Some(kind) = lists::member_kind(&a, &folded[s0..e0], ties_total) {
+                    if let Some(kind) = lists::member_kind(r, &a, &folded[s0..e0], ties_total) {
                         list = Some(rules::Act {
                             kind,
-                            rule: format!("list member ← {}", a.rule),
+                            rule: format!("{} ← {}", r.refinement(Test::ListMember).id, a.rule),
                             needs_counterpart: true,
                             years_since: None,
                             ..a
@@ -309,7 +302,7 @@ impl Extractor<'_> {
             }
             let act = if carried {
                 rules::Act {
-                    rule: format!("{} (the other side named earlier)", act.rule),
+                    rule: format!("{} ← {}", r.refinement(Test::NamedEarlier).id, act.rule),
                     ..act
                 }
             } else {
@@ -342,33 +335,20 @@ impl Extractor<'_> {
                 }
                 // A member of a list of ties is dated by its own words only: the statement's
                 // year is when the total stood, not when each tie began.
-                let own = year_of(&folded[ps..pe], header);
+                let own = year_of(r, &folded[ps..pe], header);
                 // A total over a span of years stands at its end: 2011至2022年发展了23个.
-                let own = match rules::range_end(&folded[ps..pe]) {
+                let own = match rules::range_end(r, &folded[ps..pe]) {
                     Some(y) if act.kind == "count_total" => Some((y, None)),
                     _ => own,
                 };
-                let part_count = rules::count(&folded[ps..pe]);
+                let part_count = rules::count(r, &folded[ps..pe]);
                 // A tie stated as a standing fact (已与…, with a total) began before, at a
                 // time the report does not give.
                 // A tie is dated by the period only when the clause says it is new (新缔结,
                 // 正式, 此次, 成为第N个…); a tie named in passing began at a time not given.
-                let new_tie = [
-                    "新缔结",
-                    "新增",
-                    "正式",
-                    "此次",
-                    "本次",
-                    "今年",
-                    "成为",
-                    "签署",
-                    "签订",
-                    "举行",
-                ]
-                .iter()
-                .any(|w| raw.contains(w));
+                let new_tie = any_in(&raw, r.words("new_tie"));
                 let standing = act.kind == "tie_established"
-                    && (count.is_some() || raw.contains('已') || raw.contains("是") || !new_tie);
+                    && (count.is_some() || any_in(&raw, r.words("standing_tie")) || !new_tie);
                 let year_of_list = (member || standing) && act.kind == "tie_established";
                 let fact = self.fact(
                     FactAt {
@@ -454,10 +434,11 @@ impl Extractor<'_> {
         {
             let clause = &folded[clause_span.0..clause_span.1];
             let clause_text: String = clause.iter().collect();
+            let r = self.rules;
             let planned = planned_paragraph
-                || rules::PLANNING.iter().any(|w| clause_text.contains(w))
+                || any_in(&clause_text, r.words("planned"))
                 // 落实…会议成果: a meeting whose outcomes are carried out was held before.
-                || (act.kind == "conference" && clause_text.contains("落实"));
+                || (act.kind == "conference" && any_in(&clause_text, r.words("outcome_word")));
             // Year: as the caller found it (stated in the clause or earlier in the sentence);
             // else the report's period (not for plans, whose time the report does not give,
             // nor for a listed tie, whose start the statement does not give).
@@ -500,7 +481,7 @@ impl Extractor<'_> {
                 date = None;
                 year = year.filter(|_| !planned);
             }
-            let partial = clause_text.contains('等');
+            let partial = any_in(&clause_text, r.words("etc"));
             let home = match (home_district, home_district_new) {
                 (Some(d), _) => self.place_ref(Some(d), None),
                 (None, Some(u)) => self.place_ref(None, Some(u)),
@@ -539,7 +520,7 @@ impl Extractor<'_> {
                 confidence *= 0.9;
             }
             let quote = trim_quote(&orig[cs..ce]);
-            let rule = match act.document {
+            let rule = match &act.document {
                 Some(d) => format!("{} → {d}", act.rule),
                 None => act.rule.clone(),
             };
@@ -566,11 +547,11 @@ impl Extractor<'_> {
 
 /// The year a text states: written out (2022年3月), or relative to the report's year (去年,
 /// 今年; the report's date, else its period).
-pub(super) fn year_of(text: &[char], header: &Header) -> Option<(i32, Option<String>)> {
+pub(super) fn year_of(r: &Rules, text: &[char], header: &Header) -> Option<(i32, Option<String>)> {
     if let Some(y) = rules::stated_year(text) {
         return Some(y);
     }
-    let offset = rules::relative_year(text)?;
+    let offset = rules::relative_year(r, text)?;
     let base: i32 = header
         .date
         .as_deref()

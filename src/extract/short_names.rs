@@ -1,13 +1,13 @@
 //! The short names reports use, from `rules/abbreviations.tsv` (an analyst can add a row
 //! without touching the code): a Chinese city's one-character name (京, 穗: 京港 is Beijing and
-//! Hong Kong) and the character that names a country after 中 (中韩 is China and Korea).
+//! Hong Kong), the character after it that names Hong Kong, Macao or Taiwan, and the character
+//! that names a country after 中 (中韩 is China and Korea).
 
 use std::collections::HashMap;
 
-const EMBEDDED: &str = include_str!("../../rules/abbreviations.tsv");
-
-/// The table, read once.
-#[derive(Clone, Debug)]
+/// The table, from the rows of `rules/abbreviations.tsv` (and `--rules FILE`) that the rule
+/// book ([`super::rulebook`]) hands over.
+#[derive(Clone, Debug, Default)]
 pub struct ShortNames {
     /// (city name prefix, its character).
     pub home: Vec<(String, char)>,
@@ -15,76 +15,51 @@ pub struct ShortNames {
     pub country: HashMap<char, String>,
     /// Words after 中X that make it a pair of countries.
     pub context: Vec<Vec<char>>,
+    /// The character after a home's own (京港) and the region it names (香港).
+    pub partner: Vec<(char, String)>,
 }
 
 impl ShortNames {
-    pub fn embedded() -> &'static ShortNames {
-        static T: std::sync::OnceLock<ShortNames> = std::sync::OnceLock::new();
-        T.get_or_init(|| ShortNames::parse(EMBEDDED))
-    }
-
-    pub fn parse(tsv: &str) -> ShortNames {
-        let mut t = ShortNames {
-            home: Vec::new(),
-            country: HashMap::new(),
-            context: Vec::new(),
+    /// Adds one row (kind, short, name): `home`, `country`, `partner` or `context`. A row that
+    /// lacks its fields is refused with the column (from 0) and what it should hold.
+    pub fn row(&mut self, f: &[&str]) -> Result<(), (usize, &'static str)> {
+        let short = f.get(1).copied().unwrap_or("");
+        let name = f.get(2).copied().unwrap_or("");
+        let mut cs = short.chars();
+        let one = match (cs.next(), cs.next()) {
+            (Some(x), None) => Some(x),
+            _ => None,
         };
-        for line in tsv.lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let f: Vec<&str> = line.split('\t').map(str::trim).collect();
-            let short = f.get(1).copied().unwrap_or("");
-            let one = || {
-                let mut c = short.chars();
-                match (c.next(), c.next()) {
-                    (Some(x), None) => Some(x),
-                    _ => None,
-                }
-            };
-            match (f[0], f.get(2).copied().unwrap_or("")) {
-                ("home", name) if !name.is_empty() => {
-                    if let Some(c) = one() {
-                        t.home.push((name.to_string(), c));
-                    }
-                }
-                ("country", name) if !name.is_empty() => {
-                    if let Some(c) = one() {
-                        t.country.insert(c, name.to_string());
-                    }
-                }
-                ("context", _) if !short.is_empty() => t.context.push(short.chars().collect()),
-                _ => {}
-            }
-        }
-        t
-    }
-
-    /// Adds the rows of another table (same format). A row that is not `home`, `country` or
-    /// `context` with its fields is an error naming its line.
-    pub fn extend(&mut self, tsv: &str) -> Result<(), String> {
-        for (n, line) in tsv.lines().enumerate() {
-            let t = line.trim();
-            if t.is_empty() || t.starts_with('#') || t.starts_with("kind\t") {
-                continue;
-            }
-            let f: Vec<&str> = line.split('\t').map(str::trim).collect();
-            let ok = match f[0] {
-                "home" | "country" => f.len() >= 3 && f[1].chars().count() == 1 && !f[2].is_empty(),
-                "context" => f.len() >= 2 && !f[1].is_empty(),
-                _ => false,
-            };
-            if !ok {
-                return Err(format!(
-                    "line {}: {line:?}: expected `home<TAB>X<TAB>城市`, `country<TAB>X<TAB>国名` or `context<TAB>词`",
-                    n + 1
+        let kind = f[0];
+        if kind == "context" {
+            if short.is_empty() {
+                return Err((
+                    1,
+                    "a word after 中X that makes it a pair of countries (context<TAB>词)",
                 ));
             }
+            self.context.push(short.chars().collect());
+            return Ok(());
         }
-        let more = ShortNames::parse(tsv);
-        self.home.extend(more.home);
-        self.country.extend(more.country);
-        self.context.extend(more.context);
+        let Some(c) = one else {
+            return Err((
+                1,
+                "one character (home<TAB>X<TAB>城市, country<TAB>X<TAB>国名, partner<TAB>X<TAB>地区)",
+            ));
+        };
+        if name.is_empty() {
+            return Err((
+                2,
+                "the name the character stands for (home<TAB>X<TAB>城市, country<TAB>X<TAB>国名, partner<TAB>X<TAB>地区)",
+            ));
+        }
+        match kind {
+            "home" => self.home.push((name.to_string(), c)),
+            "country" => {
+                self.country.insert(c, name.to_string());
+            }
+            _ => self.partner.push((c, name.to_string())),
+        }
         Ok(())
     }
 
@@ -127,11 +102,11 @@ impl ShortNames {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::rulebook::Rules;
 
     #[test]
     fn pairs_need_a_context() {
-        let t = ShortNames::embedded();
+        let t = &Rules::embedded().short;
         let f = |s: &str| -> Vec<String> {
             let c: Vec<char> = s.chars().collect();
             t.country_pairs(&c).into_iter().map(|(_, n)| n).collect()

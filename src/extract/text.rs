@@ -7,6 +7,8 @@
 //! folded copy is cut from the verbatim sentence at the same offsets: every quote is a
 //! substring of its passage by construction.
 
+use super::rulebook::{has_char, Rules};
+
 /// One sentence: its numbers and verbatim text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sentence {
@@ -53,7 +55,7 @@ fn ends_cleanly(line: &str) -> bool {
 
 /// Whether a line begins a new item (第N项, 一、, (一), 1., a heading mark) rather than
 /// continuing the line before it.
-fn begins_item(line: &str) -> bool {
+fn begins_item(r: &Rules, line: &str) -> bool {
     let t = line.trim_start();
     let mut cs = t.chars();
     let Some(first) = cs.next() else {
@@ -81,15 +83,16 @@ fn begins_item(line: &str) -> bool {
             }
         }
     }
-    // Header lines such as 日期:… 来源:…
-    ["日期", "来源", "字号", "发布", "时间"]
+    // Header lines such as 日期:… 来源:… (`item_key`)
+    r.words("item_key")
         .iter()
-        .any(|k| t.starts_with(k) && t[k.len()..].starts_with([':', '：']))
+        .any(|k| t.starts_with(k.text.as_str()) && t[k.text.len()..].starts_with([':', '：']))
 }
 
 /// In text whose lines end cleanly, a line cut between a number and its unit ("截至2023" /
 /// "年，…", as PDFs cut them) is still one sentence: such pairs are joined, nothing else.
-fn join_split_numbers(lines: &[&str]) -> Option<String> {
+fn join_split_numbers(r: &Rules, lines: &[&str]) -> Option<String> {
+    let units = r.words("cut_unit");
     let cut = |a: &str, b: &str| {
         a.trim_end()
             .chars()
@@ -98,7 +101,7 @@ fn join_split_numbers(lines: &[&str]) -> Option<String> {
             && b.trim_start()
                 .chars()
                 .next()
-                .is_some_and(|c| "年月日号个对名次批项届周".contains(c))
+                .is_some_and(|c| has_char(units, c))
     };
     if !lines.windows(2).any(|w| cut(w[0], w[1])) {
         return None;
@@ -119,41 +122,20 @@ fn join_split_numbers(lines: &[&str]) -> Option<String> {
 
 /// A line of a report's head: a title (…工作总结, …的答复), a date line (2023年12月20日) or
 /// an office's name (…外事办公室), short and without clause punctuation.
-fn header_like(t: &str) -> bool {
-    const ENDS: &[&str] = &[
-        "总结",
-        "报告",
-        "情况",
-        "答复",
-        "的函",
-        "通知",
-        "要点",
-        "计划",
-        "汇报",
-        "综述",
-        "通报",
-        "简报",
-        "纪要",
-        "外办",
-        "外事办公室",
-        "人民政府",
-        "外事工委",
-        "常委会",
-        "外事局",
-    ];
+fn header_like(r: &Rules, t: &str) -> bool {
     let date_only = t.chars().count() <= 16
         && t.chars().any(|c| c.is_ascii_digit())
         && t.chars()
             .all(|c| c.is_ascii_digit() || "年月日号 .-/".contains(c) || c.is_whitespace());
     t.chars().count() <= 40
         && !t.contains(['，', ',', '。', '；', ';', '、'])
-        && (date_only || ENDS.iter().any(|e| t.ends_with(e)))
+        && (date_only || super::rulebook::ends_any(t, r.words("title_end")))
 }
 
 /// Joins lines broken inside sentences, when the text looks hard-wrapped: most of its
 /// non-empty lines end mid-sentence. Text whose lines end cleanly is left as it is, so a
 /// report typed line by line (the seed) keeps its paragraphs.
-fn reflow(lines: &[&str]) -> Option<String> {
+fn reflow(r: &Rules, lines: &[&str]) -> Option<String> {
     let body: Vec<&str> = lines
         .iter()
         .copied()
@@ -163,10 +145,10 @@ fn reflow(lines: &[&str]) -> Option<String> {
     // A first line followed by a date or source line is the title, whatever its last word.
     let meta = |l: &str| {
         let t = l.trim();
-        ["日期", "来源", "发布时间", "发布日期", "时间"]
+        r.words("meta_key")
             .iter()
-            .any(|k| t.starts_with(k) && t[k.len()..].starts_with([':', '：']))
-            || (header_like(t) && t.chars().any(|c| c.is_ascii_digit()))
+            .any(|k| t.starts_with(k.text.as_str()) && t[k.text.len()..].starts_with([':', '：']))
+            || (header_like(r, t) && t.chars().any(|c| c.is_ascii_digit()))
     };
     let top = body
         .iter()
@@ -174,7 +156,7 @@ fn reflow(lines: &[&str]) -> Option<String> {
         .enumerate()
         .take_while(|(i, l)| {
             let t = l.trim();
-            header_like(t)
+            header_like(r, t)
                 || meta(t)
                 || (*i == 0
                     && t.chars().count() <= 40
@@ -188,7 +170,7 @@ fn reflow(lines: &[&str]) -> Option<String> {
     }
     let broken = body.iter().filter(|l| !ends_cleanly(l)).count();
     if broken * 2 < body.len() {
-        return join_split_numbers(lines);
+        return join_split_numbers(r, lines);
     }
     let mut out = String::new();
     let mut prev_clean = true;
@@ -215,7 +197,7 @@ fn reflow(lines: &[&str]) -> Option<String> {
             continue;
         }
         if !out.is_empty() && !out.ends_with('\n') {
-            if prev_clean || begins_item(t) {
+            if prev_clean || begins_item(r, t) {
                 out.push('\n');
             } else if out
                 .chars()
@@ -240,6 +222,11 @@ fn reflow(lines: &[&str]) -> Option<String> {
 /// parenthesised `(牵头部门:…)` or `（责任单位：…）` at the end of a line is a sentence of its
 /// own. The sentences of a paragraph concatenate to the line exactly.
 pub fn split(input: &str) -> Split {
+    split_with(input, Rules::embedded())
+}
+
+/// [`split`] with the words of `r` (the head's, the sentences').
+pub fn split_with(input: &str, r: &Rules) -> Split {
     let input = input.strip_prefix('\u{feff}').unwrap_or(input);
     let input = input.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<&str> = input.split('\n').collect();
@@ -250,7 +237,7 @@ pub fn split(input: &str) -> Split {
             lines.remove(0);
         }
     }
-    let (text, reflowed) = match reflow(&lines) {
+    let (text, reflowed) = match reflow(r, &lines) {
         Some(t) => (t, true),
         None => (lines.join("\n"), false),
     };
@@ -262,7 +249,7 @@ pub fn split(input: &str) -> Split {
             continue;
         }
         paragraph += 1;
-        for (i, s) in sentences_of(line).into_iter().enumerate() {
+        for (i, s) in sentences_of(r, line).into_iter().enumerate() {
             sentences.push(Sentence {
                 paragraph,
                 sentence: i + 1,
@@ -278,17 +265,17 @@ pub fn split(input: &str) -> Split {
     }
 }
 
-/// Words that open a trailing parenthesis naming who leads or is responsible.
-const LEAD_MARKS: &[&str] = &["牵头", "责任单位", "责任部门", "主责", "承办单位", "配合"];
-
-fn sentences_of(line: &str) -> Vec<&str> {
+/// A line's sentences; a trailing parenthesis that opens with a word of `lead_mark` (牵头,
+/// 责任单位: who leads or is responsible) is one of its own.
+fn sentences_of<'l>(r: &Rules, line: &'l str) -> Vec<&'l str> {
+    let leads = r.words("lead_mark");
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut cuts = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if ends_sentence(chars[i].1) {
             let mut j = i + 1;
-            while j < chars.len() && is_closer(chars[j].1) && !opens_lead(line, chars[j].0) {
+            while j < chars.len() && is_closer(chars[j].1) && !opens_lead(leads, line, chars[j].0) {
                 j += 1;
             }
             if j < chars.len() {
@@ -303,8 +290,7 @@ fn sentences_of(line: &str) -> Vec<&str> {
     if line.ends_with([')', '）']) {
         if let Some(open) = line.rfind(['(', '（']) {
             let inner = &line[open + line[open..].chars().next().map_or(1, char::len_utf8)..];
-            if open > 0 && LEAD_MARKS.iter().any(|m| inner.starts_with(m)) && !cuts.contains(&open)
-            {
+            if open > 0 && super::rulebook::starts_any(inner, leads) && !cuts.contains(&open) {
                 cuts.push(open);
             }
         }
@@ -324,12 +310,13 @@ fn sentences_of(line: &str) -> Vec<&str> {
     out
 }
 
-fn opens_lead(line: &str, at: usize) -> bool {
+fn opens_lead(leads: &[super::rulebook::Word], line: &str, at: usize) -> bool {
     let rest = &line[at..];
     (rest.starts_with('(') || rest.starts_with('（'))
-        && LEAD_MARKS
-            .iter()
-            .any(|m| rest[rest.chars().next().map_or(1, char::len_utf8)..].starts_with(m))
+        && super::rulebook::starts_any(
+            &rest[rest.chars().next().map_or(1, char::len_utf8)..],
+            leads,
+        )
 }
 
 /// One character folded for matching: full-width ASCII forms to ASCII, the ideographic
