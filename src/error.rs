@@ -116,6 +116,9 @@ pub enum Error {
     NotFound(String),
     #[error("writing output: {0}")]
     Output(#[from] std::io::Error),
+    /// A remote SPARQL store refused or could not be reached (`push`, `--endpoint`).
+    #[error("{0}")]
+    Remote(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

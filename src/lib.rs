@@ -52,6 +52,7 @@ pub mod mapping;
 pub mod model;
 pub mod network;
 pub mod query;
+pub mod remote;
 pub mod rng;
 pub mod search;
 pub mod server;

@@ -46,6 +46,9 @@ enum Command {
     /// Import an official table: `import ties TABLE.csv --home PLACE` (a city's friendship
     /// cities) into ties.csv and places.csv rows sourced to the table's rows.
     Import(cli::import::Args),
+    /// Write every graph of the store to an existing triple store (SPARQL 1.1 Graph Store
+    /// Protocol or Update; Virtuoso, oxigraph, Fuseki…), each graph counted there afterwards.
+    Push(cli::push::Args),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +89,7 @@ fn run(command: Command) -> amity::Result<()> {
         Command::Extract(args) => cli::extract::run(args),
         Command::Review(args) => cli::review::run(args),
         Command::Import(args) => cli::import::run(args),
+        Command::Push(args) => cli::push::run(args),
     }
 }
 

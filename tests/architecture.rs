@@ -99,6 +99,17 @@ fn only_the_server_knows_http() {
     );
 }
 
+// Invariant: one HTTP client: only src/remote/ sends requests to other hosts (`push`,
+// `--endpoint`); the server never does (SERVICE stays refused).
+#[test]
+fn only_remote_calls_other_hosts() {
+    assert_only_in(
+        "an HTTP client outside src/remote/",
+        &["reqwest", "ureq::", "TcpStream::connect"],
+        |f| f.starts_with("remote/"),
+    );
+}
+
 // Invariant: one read path. Only the engine builds an evaluator, so every query goes through
 // `engine::evaluate` (dataset set-up, guard, bounds).
 #[test]

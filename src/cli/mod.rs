@@ -8,6 +8,7 @@ pub mod generate;
 pub mod import;
 pub mod load;
 pub mod progress;
+pub mod push;
 pub mod query;
 pub mod review;
 pub mod serve;
@@ -44,6 +45,38 @@ pub struct Source {
 impl Source {
     pub fn data_dir(&self) -> PathBuf {
         self.data.clone().unwrap_or_else(amity::default_data_dir)
+    }
+}
+
+/// Credentials for a remote store (`push`, `--endpoint`).
+#[derive(Args, Clone, Default)]
+pub struct RemoteAuth {
+    /// User name at the remote store, sent when it asks (HTTP digest or basic, as it asks).
+    #[arg(long, env = "AMITY_REMOTE_USER", requires = "password")]
+    pub user: Option<String>,
+    /// Password of --user (better from the environment than on the command line).
+    #[arg(long, env = "AMITY_REMOTE_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// A bearer token for the remote store, sent with every request.
+    #[arg(
+        long,
+        env = "AMITY_REMOTE_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "user"
+    )]
+    pub token: Option<String>,
+}
+
+impl RemoteAuth {
+    pub fn auth(&self) -> amity::remote::Auth {
+        match (&self.token, &self.user, &self.password) {
+            (Some(t), _, _) => amity::remote::Auth::Bearer(t.clone()),
+            (None, Some(u), Some(p)) => amity::remote::Auth::User {
+                user: u.clone(),
+                password: p.clone(),
+            },
+            _ => amity::remote::Auth::None,
+        }
     }
 }
 

@@ -37,6 +37,14 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Run the query on this remote SPARQL 1.1 endpoint instead of the embedded store
+    /// (parameters written into the text; the answer read back and written as an embedded
+    /// one is). The text search service (am:search) and the evaluation limits exist only in
+    /// the embedded store; the remote endpoint applies its own.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["data", "with", "store"])]
+    endpoint: Option<String>,
+    #[command(flatten)]
+    auth: super::RemoteAuth,
     /// Print the query text with its parameters written in (as a VALUES row), the text any
     /// SPARQL 1.1 endpoint can run, instead of running it.
     #[arg(long)]
@@ -122,6 +130,9 @@ pub fn run(args: Args) -> Result<()> {
         let text = amity::gallery::bind_text(&text, &opts.bindings)?;
         return with_output(args.out.as_deref(), |w| Ok(w.write_all(text.as_bytes())?));
     }
+    if let Some(endpoint) = &args.endpoint {
+        return remote_query(&args, endpoint, &text, &opts);
+    }
     let bounds = Bounds {
         timeout: args.eval.timeout(),
         max_query_memory: args.eval.max_query_memory(),
@@ -140,6 +151,29 @@ pub fn run(args: Args) -> Result<()> {
         args.out.as_deref(),
     )?;
     if let Some(n) = max_rows {
+        eprintln!("warning: result cut at {n} rows (--max-rows)");
+    }
+    Ok(())
+}
+
+/// `--endpoint`: the query (its parameters written in) on a remote store.
+fn remote_query(args: &Args, endpoint: &str, text: &str, opts: &QueryOptions) -> Result<()> {
+    let url = amity::remote::parse_url("--endpoint", endpoint)?;
+    let text = amity::gallery::bind_text(text, &opts.bindings)?;
+    let parsed = query::parse(&text, None)?;
+    let kind = query::result_kind(&parsed);
+    let format = args
+        .format
+        .map(Format::from)
+        .unwrap_or_else(|| query::default_format(kind));
+    let client = amity::remote::Client::new(args.auth.auth(), args.eval.timeout())?;
+    let results = amity::remote::run_query(&client, &url, &text, kind)?;
+    let mut cut = false;
+    with_output(args.out.as_deref(), |w| {
+        cut = query::write_results(results, format, args.max_rows, w)?;
+        Ok(())
+    })?;
+    if let Some(n) = args.max_rows.filter(|_| cut) {
         eprintln!("warning: result cut at {n} rows (--max-rows)");
     }
     Ok(())
