@@ -14,7 +14,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -61,6 +61,9 @@ pub struct AmityStore {
     stale_since: Mutex<Option<SystemTime>>,
     /// Serialises writes (update, Graph Store) with each other.
     write_lock: Mutex<()>,
+    /// The post-load step of the first load has not run yet (see
+    /// [`AmityStore::in_memory_deferred`]).
+    deriving: AtomicBool,
 }
 
 /// A step run on every freshly built store before it goes live: it reads the store and returns
@@ -171,10 +174,61 @@ impl AmityStore {
                 post_load,
                 version: AtomicU64::new(1),
                 stale_since: Mutex::new(None),
+                deriving: AtomicBool::new(false),
                 write_lock: Mutex::new(()),
             },
             summary,
         ))
+    }
+
+    /// As [`AmityStore::in_memory_dirs`], but the post-load step (the network metrics: seconds
+    /// for the Wikidata network) does not run now: the store goes live without its derived
+    /// quads, [`AmityStore::deriving`] says so, and [`AmityStore::derive_deferred`] runs the
+    /// step and writes them. `serve` opens its port first and derives after. Reloads run the
+    /// step before the new store goes live, as always.
+    pub fn in_memory_deferred(
+        data: &Path,
+        extra: &[PathBuf],
+        post_load: Option<PostLoad>,
+        progress: Progress<'_>,
+    ) -> Result<(Self, LoadSummary)> {
+        let (mut s, summary) = Self::in_memory_dirs(data, extra, None, progress)?;
+        s.deriving = AtomicBool::new(post_load.is_some());
+        s.post_load = post_load;
+        Ok((s, summary))
+    }
+
+    /// Whether the derived quads of the first load are still being made.
+    pub fn deriving(&self) -> bool {
+        self.deriving.load(Ordering::SeqCst)
+    }
+
+    /// Runs the post-load step a deferred load left out and writes its quads into the live
+    /// store, in one transaction, holding the write lock (so no update interleaves); bumps the
+    /// version, so views derived before it are made again. Returns how many quads it wrote
+    /// (`None` when nothing was deferred).
+    pub fn derive_deferred(&self) -> Result<Option<usize>> {
+        if !self.deriving() {
+            return Ok(None);
+        }
+        let _reload = self.reload_lock.lock().expect("reload lock poisoned");
+        let _write = self.write_lock.lock().expect("write lock poisoned");
+        let result = (|| {
+            let Some(step) = &self.post_load else {
+                return Ok(None);
+            };
+            let store = self.store();
+            let quads = step.run(&store)?;
+            let mut tx = store.start_transaction()?;
+            for q in &quads {
+                tx.insert(q.as_ref());
+            }
+            tx.commit()?;
+            Ok(Some(quads.len()))
+        })();
+        self.deriving.store(false, Ordering::SeqCst);
+        self.version.fetch_add(1, Ordering::SeqCst);
+        result
     }
 
     /// Wraps an existing store (for tests and tools).
@@ -186,6 +240,7 @@ impl AmityStore {
             post_load: None,
             version: AtomicU64::new(1),
             stale_since: Mutex::new(None),
+            deriving: AtomicBool::new(false),
             write_lock: Mutex::new(()),
         }
     }
@@ -346,6 +401,7 @@ impl AmityStore {
             post_load,
             version: AtomicU64::new(1),
             stale_since: Mutex::new(None),
+            deriving: AtomicBool::new(false),
             write_lock: Mutex::new(()),
         })
     }
@@ -386,6 +442,7 @@ impl AmityStore {
                 post_load,
                 version: AtomicU64::new(1),
                 stale_since: Mutex::new(None),
+                deriving: AtomicBool::new(false),
                 write_lock: Mutex::new(()),
             },
             summary,

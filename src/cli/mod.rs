@@ -235,6 +235,24 @@ pub fn open(
     }
 }
 
+/// As [`open`] for `serve` (metrics kept): in memory, the network metrics are left for
+/// [`AmityStore::derive_deferred`] after the port is open, so the endpoint answers within a
+/// second of the start; an on-disk store already holds them.
+pub fn open_deferred(source: &Source) -> Result<(AmityStore, Option<LoadSummary>)> {
+    if source.store.is_some() {
+        return open(source, false, MetricsScope::Kept);
+    }
+    let mut bar = LazyBar::new();
+    let (s, summary) = AmityStore::in_memory_deferred(
+        &source.data_dir(),
+        &source.with,
+        Some(metrics_hook(MetricsScope::Kept)),
+        &mut |stage, d, t| bar.tick(stage, d, t),
+    )?;
+    bar.finish();
+    Ok((s, Some(summary)))
+}
+
 /// Runs `f` on a buffered writer to `out`, or to standard output without one.
 pub fn with_output(out: Option<&Path>, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     match out {

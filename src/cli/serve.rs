@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use amity::{Error, Result};
 
-use super::{open, positive_seconds, EvalArgs, MetricsScope, Source};
+use super::{open_deferred, positive_seconds, EvalArgs, Source};
 
 /// Flags of `amity serve`; each protection is on by default.
 #[derive(clap::Args, Clone)]
@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<()> {
     config.header_read_timeout = Duration::from_secs_f64(args.header_timeout);
     config.service_allowlist = args.service_allowlist.clone();
     config.limits = args.eval.limits();
-    let (store, summary) = open(&args.source, false, MetricsScope::Kept)?;
+    let (store, summary) = open_deferred(&args.source)?;
     if let Some(s) = summary {
         eprintln!(
             "loaded {} rows as {} quads in {:.2?}",
@@ -92,6 +92,24 @@ pub fn run(args: Args) -> Result<()> {
                 "updates with the token"
             }
         );
+        // The network metrics of an in-memory start, made now that the port is open; answers
+        // that need them say so (503) until they are written.
+        if state.store().deriving() {
+            let store = state.store().clone();
+            std::thread::Builder::new()
+                .name("metrics".into())
+                .spawn(move || {
+                    let t0 = std::time::Instant::now();
+                    match store.derive_deferred() {
+                        Ok(n) => tracing::info!(
+                            quads = n.unwrap_or(0),
+                            elapsed = ?t0.elapsed(),
+                            "network metrics written"
+                        ),
+                        Err(e) => tracing::error!("network metrics failed: {e}"),
+                    }
+                })?;
+        }
         // The accept loop runs as a task on a worker thread, not on this thread: a
         // connection it spawns then starts on the same worker, with no cross-thread wake-up.
         tokio::spawn(amity::server::run(

@@ -28,6 +28,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
         // When the store was first written (SPARQL Update, Graph Store) after its load: the
         // metrics graph may not match the data from then on. null while it does.
         "metrics_stale_since": state.store().stale_since().map(crate::clock::utc),
+        "metrics_ready": !state.store().deriving(),
     }))
     .into_response()
 }

@@ -43,6 +43,9 @@ pub enum AppError {
     OverMemory(u64),
     /// 503 with `Retry-After`: every evaluation slot stayed busy for the whole queue wait.
     Busy { retry_after: Duration },
+    /// 503 with `Retry-After`: what was asked needs something still being made at start-up
+    /// (the network metrics); the value says what.
+    NotReady(String),
     /// 500: a bug or a storage failure; the detail is logged, not sent.
     Internal(String),
 }
@@ -66,9 +69,10 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::InvalidData(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadGateway(_) => StatusCode::BAD_GATEWAY,
-            AppError::Deadline(_) | AppError::OverMemory(_) | AppError::Busy { .. } => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            AppError::Deadline(_)
+            | AppError::OverMemory(_)
+            | AppError::Busy { .. }
+            | AppError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -82,7 +86,8 @@ impl AppError {
             | AppError::NotAcceptable(m)
             | AppError::UnsupportedMediaType(m)
             | AppError::InvalidData(m)
-            | AppError::BadGateway(m) => m.clone(),
+            | AppError::BadGateway(m)
+            | AppError::NotReady(m) => m.clone(),
             AppError::MethodNotAllowed { message, .. } => message.clone(),
             AppError::BodyTimeout(d) => format!(
                 "the request body did not arrive within {} s; send it in one go",
@@ -134,6 +139,9 @@ impl IntoResponse for AppError {
                     header::RETRY_AFTER,
                     HeaderValue::from(retry_after.as_secs().max(1)),
                 );
+            }
+            AppError::NotReady(_) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(2u32));
             }
             AppError::Forbidden(_) => {
                 headers.insert(

@@ -84,6 +84,13 @@ async fn with_view<T: Send + 'static>(
     name: NetworkName,
     f: impl FnOnce(&Analysed, &oxigraph::store::Store) -> crate::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
+    if state.store().deriving() {
+        return Err(AppError::NotReady(
+            "the network metrics are still being computed after the start (a few seconds); \
+             retry shortly (/health says metrics_ready)"
+                .into(),
+        ));
+    }
     let version = state.store().version();
     let views = state.clone();
     state
