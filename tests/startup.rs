@@ -56,5 +56,5 @@ fn metrics_come_after_the_start_and_equal_those_of_a_full_load() {
     assert_eq!(health["metrics_ready"], true);
 
     let count = |s: &AmityStore| amity::store::count_quads(&s.store(), None).unwrap();
-    assert_eq!(count(&server.state.store()), count(&full));
+    assert_eq!(count(server.state.store()), count(&full));
 }
