@@ -58,3 +58,54 @@ fn metrics_come_after_the_start_and_equal_those_of_a_full_load() {
     let count = |s: &AmityStore| amity::store::count_quads(&s.store(), None).unwrap();
     assert_eq!(count(server.state.store()), count(&full));
 }
+
+#[test]
+fn a_repeated_stored_question_comes_from_the_cache_until_a_write() {
+    let mut config = endpoint::config();
+    config.update_token = Some("cache-test".into());
+    let server = endpoint::start(config);
+    let client = endpoint::client();
+    let ask = |q: &str| {
+        let r = client
+            .get(server.url(q))
+            .header("Accept", "text/csv")
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200, "{q}");
+        r.text().unwrap()
+    };
+    let cache = || -> serde_json::Value {
+        let h: serde_json::Value = client
+            .get(server.url("/health"))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        h["result_cache"].clone()
+    };
+    let q = "/queries/partners-since?home=place/guangzhou";
+    let first = ask(q);
+    assert!(first.contains("Fukuoka"), "{first}");
+    assert_eq!(cache()["misses"], 1);
+    assert_eq!(ask(q), first);
+    assert_eq!(cache()["hits"], 1);
+    // Another parameter value is another question.
+    assert!(!ask("/queries/partners-since?home=place/beijing").contains("Fukuoka"));
+    assert_eq!(cache()["hits"], 1);
+    // A write empties it, and the answer after the write shows the write.
+    let update = "INSERT DATA { GRAPH <urn:t> { <https://w3id.org/amity/id/place/guangzhou> \
+                  <http://www.w3.org/2000/01/rdf-schema#comment> \"x\" } } ; \
+                  DELETE WHERE { GRAPH ?g { ?s <https://w3id.org/amity/ns#party> \
+                  <https://w3id.org/amity/id/place/fukuoka-jp> } }";
+    let r = client
+        .post(server.url("/sparql"))
+        .bearer_auth("cache-test")
+        .header("Content-Type", "application/sparql-update")
+        .body(update)
+        .send()
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    let after = ask(q);
+    assert!(!after.contains("Fukuoka"), "{after}");
+    assert_eq!(cache()["hits"], 1);
+}

@@ -45,6 +45,10 @@ pub struct Args {
     /// Seconds a client has to send its request headers (against slow clients).
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS", value_parser = positive_seconds)]
     header_timeout: f64,
+    /// MiB of stored questions' answers (/queries/NAME) kept in memory for the store's
+    /// current version; every write empties it. 0 keeps none.
+    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    result_cache_mib: usize,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -65,6 +69,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     config.queue_wait = Duration::from_secs_f64(args.queue_wait);
     config.header_read_timeout = Duration::from_secs_f64(args.header_timeout);
+    config.result_cache_bytes = args.result_cache_mib << 20;
     config.service_allowlist = args.service_allowlist.clone();
     config.limits = args.eval.limits();
     let (store, summary) = open_deferred(&args.source)?;

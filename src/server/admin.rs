@@ -29,6 +29,8 @@ pub async fn health(State(state): State<AppState>) -> Response {
         // metrics graph may not match the data from then on. null while it does.
         "metrics_stale_since": state.store().stale_since().map(crate::clock::utc),
         "metrics_ready": !state.store().deriving(),
+        // Answers of /queries/NAME kept for the store's current version.
+        "result_cache": state.results().report(),
     }))
     .into_response()
 }

@@ -13,6 +13,7 @@
 //! completes, so tests drive a real server on `127.0.0.1:0`.
 
 mod admin;
+mod cache;
 mod describe;
 pub mod error;
 mod gsp;
@@ -91,6 +92,8 @@ pub struct Config {
     /// How deep and wide a query, update or RDF body may be (`--max-nesting`); the evaluation
     /// threads get the stack these limits need.
     pub limits: crate::limits::Limits,
+    /// Bytes of stored questions' answers kept per store version (0: none kept).
+    pub result_cache_bytes: usize,
 }
 
 impl Config {
@@ -126,6 +129,7 @@ impl Config {
             body_read_timeout: Duration::from_secs(15),
             shutdown_grace: Duration::from_secs(10),
             limits: b.limits,
+            result_cache_bytes: 64 << 20,
         }
     }
 }
@@ -260,6 +264,8 @@ struct Shared {
     layouts: crate::ui::Layouts,
     /// The network view analysed once per store version (for `/api/*`).
     views: network::Views,
+    /// Answers of stored questions, per store version.
+    results: cache::ResultCache,
     started: Instant,
 }
 
@@ -269,6 +275,7 @@ impl AppState {
     pub fn new(store: Arc<AmityStore>, config: Config) -> crate::Result<AppState> {
         let gallery = Gallery::load(&config.queries_dir);
         let engine = Engine::new(store, config.bounds())?;
+        let results = cache::ResultCache::new(config.result_cache_bytes);
         let state = AppState {
             inner: Arc::new(Shared {
                 engine,
@@ -277,6 +284,7 @@ impl AppState {
                 stats: StatsSlot::default(),
                 layouts: Default::default(),
                 views: Default::default(),
+                results,
                 started: Instant::now(),
             }),
         };
@@ -322,6 +330,10 @@ impl AppState {
         &self.inner.layouts
     }
 
+    fn results(&self) -> &cache::ResultCache {
+        &self.inner.results
+    }
+
     fn views(&self) -> &network::Views {
         &self.inner.views
     }
@@ -347,6 +359,7 @@ impl AppState {
     fn reload_gallery(&self) {
         let gallery = Gallery::load(&self.inner.config.queries_dir);
         *self.inner.gallery.write().expect("gallery lock") = Arc::new(gallery);
+        self.inner.results.clear();
     }
 }
 

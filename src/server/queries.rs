@@ -76,6 +76,19 @@ pub async fn run(
         &all,
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
     )?;
+    // The cache key: parameters by name (the same question asked in another order is the
+    // same question), with the response's media type.
+    let mut canonical = values.clone();
+    canonical.sort();
+    let key = super::cache::ResultCache::key(&name, &canonical, format.media_type());
+    let version = state.store().version();
+    if let Some(hit) = state.results().get(version, &key) {
+        return Ok(sparql::respond_with(
+            hit.body,
+            hit.content_type,
+            hit.truncated,
+        ));
+    }
     let services = engine::check_services(
         engine::query_pattern(&entry.query),
         &state.config().service_allowlist,
@@ -90,5 +103,16 @@ pub async fn run(
         format,
     };
     drop(gallery);
-    sparql::evaluate(&state, job).await
+    let out = sparql::evaluate_output(&state, job).await?;
+    let body = axum::body::Bytes::from(out.body);
+    state.results().put(
+        version,
+        key,
+        super::cache::Answer {
+            body: body.clone(),
+            content_type: out.content_type,
+            truncated: out.truncated,
+        },
+    );
+    Ok(sparql::respond_with(body, out.content_type, out.truncated))
 }

@@ -213,27 +213,31 @@ async fn run_query(
             Ok::<_, AppError>(cx.query(job)?)
         })
         .await?;
-    Ok(respond(out))
+    Ok(respond_with(
+        out.body.into(),
+        out.content_type,
+        out.truncated,
+    ))
 }
 
-/// Runs a query job and turns its output into a response (shared with `/queries`).
-pub async fn evaluate(state: &AppState, job: QueryJob) -> Result<Response, AppError> {
-    let out = state
+/// Runs a query job and returns its output before it becomes a response.
+pub async fn evaluate_output(state: &AppState, job: QueryJob) -> Result<engine::Output, AppError> {
+    state
         .engine()
         .run(move |cx| Ok::<_, AppError>(cx.query(job)?))
-        .await?;
-    Ok(respond(out))
+        .await
 }
 
 /// An evaluation's output as a response, with the truncation header when rows were cut.
-fn respond(out: engine::Output) -> Response {
-    let mut response = out.body.into_response();
+pub fn respond_with(
+    body: axum::body::Bytes,
+    content_type: &'static str,
+    truncated: Option<usize>,
+) -> Response {
+    let mut response = body.into_response();
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(out.content_type),
-    );
-    if let Some(cap) = out.truncated {
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Some(cap) = truncated {
         h.insert(
             super::TRUNCATED_HEADER,
             HeaderValue::from_str(&format!("true; limit={cap}")).expect("ASCII header"),
