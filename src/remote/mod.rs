@@ -281,7 +281,7 @@ impl Client {
 /// Runs a query on a remote endpoint and reads its answer back into amity's own result type, so
 /// that it is written (and cut, and typed) exactly as an embedded answer is: a table or a
 /// boolean comes as SPARQL JSON (Virtuoso's `typed-literal` read as a literal), a graph as
-/// N-Triples or Turtle.
+/// N-Triples or Turtle. An `xsd:boolean` is written in its canonical form.
 pub fn run_query(
     client: &Client,
     endpoint: &Url,
@@ -300,7 +300,23 @@ pub fn run_query(
                         shown(endpoint)
                     ))
                 })?;
-            Ok(QueryResults::from(parsed))
+            Ok(match QueryResults::from(parsed) {
+                QueryResults::Solutions(rows) => {
+                    let vars: std::sync::Arc<[oxigraph::model::Variable]> = rows.variables().into();
+                    QueryResults::Solutions(oxigraph::sparql::QuerySolutionIter::from_tuples(
+                        vars,
+                        rows.map(|row| {
+                            row.map(|r| {
+                                r.values()
+                                    .iter()
+                                    .map(|v| v.clone().map(canonical))
+                                    .collect()
+                            })
+                        }),
+                    ))
+                }
+                other => other,
+            })
         }
         ResultKind::Graph => {
             let resp = client.query(endpoint, text, "application/n-triples, text/turtle;q=0.9")?;
@@ -325,6 +341,21 @@ pub fn run_query(
             )))
         }
     }
+}
+
+/// A value as amity writes it: an `xsd:boolean` in its canonical form (`true`, `false`), since
+/// Virtuoso gives back a stored `"true"^^xsd:boolean` as `"1"^^xsd:boolean`: the same value.
+fn canonical(term: Term) -> Term {
+    if let Term::Literal(l) = &term {
+        if l.datatype() == oxigraph::model::vocab::xsd::BOOLEAN {
+            match l.value() {
+                "1" => return oxigraph::model::Literal::from(true).into(),
+                "0" => return oxigraph::model::Literal::from(false).into(),
+                _ => {}
+            }
+        }
+    }
+    term
 }
 
 /// The first value of the first row of a SELECT answer in SPARQL JSON.
@@ -400,4 +431,22 @@ pub fn parse_url(flag: &str, s: &str) -> Result<Url> {
         )));
     }
     Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::vocab::xsd;
+    use oxigraph::model::Literal;
+
+    #[test]
+    fn booleans_are_read_in_their_canonical_form() {
+        let one: Term = Literal::new_typed_literal("1", xsd::BOOLEAN).into();
+        let zero: Term = Literal::new_typed_literal("0", xsd::BOOLEAN).into();
+        assert_eq!(canonical(one), Literal::from(true).into());
+        assert_eq!(canonical(zero), Literal::from(false).into());
+        // An integer 1 stays an integer: nothing says it meant a boolean.
+        let int: Term = Literal::from(1).into();
+        assert_eq!(canonical(int.clone()), int);
+    }
 }
