@@ -427,3 +427,48 @@ fn one_entry_per_qid() {
         gaz.describe(ids[0])
     );
 }
+
+// Proves the cases of session 16's resolution work: a name written as a city (科尼亚市 Konya)
+// is the city (GeoNames' Konya, added where dr5hn lists only its districts) and never the
+// province its stem names; a city-state's item goes to the city, not the region row (Hamburg,
+// Q1055; Saint Petersburg, Q656); of two network places of one name, the one no row holds goes
+// to the remaining city (São Paulo: the state holds Q175, the city takes Q174).
+#[test]
+fn cities_over_their_namesake_regions() {
+    let (_, gaz) = data();
+    let tr = one(&gaz, "土耳其", None);
+    let k = one(&gaz, "科尼亚市 Konya", Some(tr));
+    assert_eq!(gaz.entry(k).level, Level::City, "{}", gaz.describe(k));
+    assert_eq!(gaz.entry(k).wikidata.as_deref(), Some("Q79857"));
+    for (country, cell, qid) in [
+        ("Germany", "汉堡市 Hamburg", "Q1055"),
+        ("Russia", "圣彼得堡市 Saint Petersburg", "Q656"),
+        ("Brazil", "圣保罗市 São Paulo", "Q174"),
+    ] {
+        let c = one(&gaz, country, None);
+        let i = one(&gaz, cell, Some(c));
+        let e = gaz.entry(i);
+        assert_eq!(e.level, Level::City, "{}", gaz.describe(i));
+        assert_eq!(e.wikidata.as_deref(), Some(qid), "{}", gaz.describe(i));
+    }
+}
+
+// Proves a city's label is its standard Chinese name (the form Xinhua and the foreign ministry
+// use) and the source's Taiwan or older form is kept as another name that still resolves:
+// 佛罗伦萨 over 翡冷翠, 堪培拉 over 坎培拉; and that San Marino's Fiorentino, which dr5hn also
+// names 佛罗伦萨, no longer makes the name ambiguous.
+#[test]
+fn standard_chinese_names_are_the_labels() {
+    let (_, gaz) = data();
+    for (standard, other, en) in [
+        ("佛罗伦萨", "翡冷翠", "Florence"),
+        ("堪培拉", "坎培拉", "Canberra"),
+    ] {
+        let i = one(&gaz, standard, None);
+        let e = gaz.entry(i);
+        assert_eq!(e.name_zh, standard);
+        assert_eq!(e.name_en, en);
+        assert!(e.alt_zh.iter().any(|a| a == other), "{:?}", e.alt_zh);
+        assert_eq!(one(&gaz, other, None), i);
+    }
+}

@@ -21,6 +21,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 import sqlite3
 import subprocess
 import sys
@@ -84,6 +85,38 @@ CN_TW_STATE, CN_JS_STATE = 2255, 2250
 
 CJK_RE = re.compile(r'^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·・\-－]+$')
 KANA_HANGUL_RE = re.compile(r'[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af\u1100-\u11ff]')
+
+
+# The standard Chinese name (the form Xinhua and the foreign ministry use) of cities whose
+# source name is a Taiwan, Hong Kong or older form (坎培拉, 翡冷翠, 柯士甸, 伯力): the label
+# becomes the standard name, the source's name an alternative (aliases.tsv). Keyed by
+# (country, the source's English name); found by reading every GeoNames-sourced city of
+# 400,000 people or more, and the Canberra and Florence cases of issue 30.
+STANDARD_ZH = {
+    ('AU', 'Canberra'): '堪培拉', ('AU', 'Brisbane'): '布里斯班', ('AU', 'Adelaide'): '阿德莱德',
+    ('BR', 'Curitiba'): '库里蒂巴', ('BR', 'Recife'): '累西腓',
+    ('IN', 'Chennai'): '金奈', ('IN', 'Ahmedabad'): '艾哈迈达巴德', ('IN', 'Kochi'): '科钦',
+    ('IN', 'Jamshedpur'): '贾姆谢德布尔',
+    ('IT', 'Florence'): '佛罗伦萨', ('IT', 'Rome'): '罗马', ('IT', 'Palermo'): '巴勒莫',
+    ('MX', 'Chihuahua'): '奇瓦瓦',
+    ('PH', 'General Santos'): '桑托斯将军城', ('PH', 'Caloocan'): '卡洛奥坎',
+    ('RU', 'Khabarovsk'): '哈巴罗夫斯克',
+    ('US', 'San Diego'): '圣迭戈', ('US', 'San Jose'): '圣何塞', ('US', 'Austin'): '奥斯汀',
+    ('US', 'Sacramento'): '萨克拉门托', ('US', 'El Paso'): '埃尔帕索',
+    ('US', 'Albuquerque'): '阿尔伯克基', ('US', 'Virginia Beach'): '弗吉尼亚比奇',
+    ('US', 'Louisville'): '路易斯维尔',
+}
+
+WRONG_ZH = {('SM', 'Fiorentino')}
+# GeoNames cities the supplement leaves out: parts of a city (Pest and Buda are Budapest's), and
+# Jakarta, whose GeoNames Chinese name 勿礁维 is not the city's.
+# Also places dr5hn holds under another name (found by listing every row within 10 km of each
+# supplement): Buenos Aires (its Autonomous City), Bogotá (Bogotá D.C.), Astana (Nur-Sultan),
+# Gqeberha (Port Elizabeth), Jhang Sadr and Shekhupura (other spellings). Japan is left out
+# whole: dr5hn holds its cities, and GeoNames' extra ones are Tokyo's wards.
+NOT_SUPPLEMENTED = {('HU', 'Pest'), ('HU', 'Buda'), ('ID', 'Jakarta'), ('MY', 'Mukim Pulai'),
+                    ('AR', 'Buenos Aires'), ('CO', 'Bogotá'), ('KZ', 'Astana'), ('ZA', 'Gqeberha'),
+                    ('PK', 'Jhang Sadr'), ('PK', 'Shekhupura')}
 
 
 def git_show(gitdir, commit, path):
@@ -332,6 +365,18 @@ def main():
 
     # ---------------- cities: dr5hn ----------------
     missing_cc = []
+    # Every dr5hn city (kept or not) by country: (folded English name, lat, lon), so the GeoNames
+    # supplement below adds only cities dr5hn does not hold under their own name.
+    d5_names = collections.defaultdict(list)
+
+    def fold_en(s):
+        s = unicodedata.normalize('NFKD', s or '')
+        s = ''.join(c for c in s if not unicodedata.combining(c)).lower()
+        s = re.sub(r'[^a-z]', '', s)
+        for suffix in ('city', 'shi', 'si'):
+            if s.endswith(suffix) and len(s) > len(suffix) + 3:
+                return s[:-len(suffix)]
+        return s
     for path in git_ls(a.dr5hn_git, a.commit, 'contributions/cities/'):
         cc = os.path.basename(path)[:-5]
         blob = git_show(a.dr5hn_git, a.commit, path)
@@ -339,6 +384,8 @@ def main():
             missing_cc.append(cc)
             continue
         for x in json.loads(blob):
+            d5_names[cc].append((fold_en(x.get('name')), float(x['latitude']), float(x['longitude']),
+                                 tr_zh(x.get('translations'))))
             pop = int(x.get('population') or 0)
             if not (pop >= a.min_pop or x.get('type') == 'capital'
                     or (x.get('type') == 'adm1' and pop >= 10000)):
@@ -355,6 +402,11 @@ def main():
                 stats['city_admin1_tw_to_js'] += 1
             if cc in ('CN', 'TW'):
                 z = repair_cn_zh(z, x['name'], float(x['latitude']), float(x['longitude']))
+            std = STANDARD_ZH.get((cc, x['name']))
+            if std and std != z:
+                add_alias(x.get('wikiDataId') or f"csc-city:{x['id']}", z, std, 'dr5hn')
+                z = std
+                stats['city_standard_zh'] += 1
             adm1 = CN_REGIONS[cc][0] if cc in CN_REGIONS else region_name.get(sid) or state_zh.get(sid, '')
             cid = x.get('wikiDataId') or f"csc-city:{x['id']}"
             add_alias(cid, strip_suffix(z) if z.endswith('市') else '', z, 'suffix')
@@ -395,6 +447,11 @@ def main():
         if not z:
             stats['city_no_zh_geonames'] += 1
             continue
+        std = STANDARD_ZH.get((cc, v['name']))
+        if std and std != z:
+            other = [z] + [x for x in other if x != std]
+            z = std
+            stats['city_standard_zh'] += 1
         key = (cc, v.get('admin1code') or '')
         adm1 = region_name.get(state_by_fips.get(key) or state_by_iso.get(key), '')
         for x in other:
@@ -404,6 +461,39 @@ def main():
                      '%.5f' % v['latitude'], '%.5f' % v['longitude'], str(v['population']),
                      f"gn:{v['geonameid']}"])
         stats['cities_geonames'] += 1
+
+    # ---------------- cities: GeoNames supplement ----------------
+    # Large cities dr5hn lists only as their districts (Konya, 1.4 million people, as Selçuklu,
+    # Meram and Karatay): GeoNames cities of 300,000 or more with a Chinese name, in countries
+    # dr5hn covers, that no dr5hn city of the same English or Chinese name lies within 1° of.
+    for v in gn.values():
+        cc = v['countrycode']
+        if cc in missing or cc in ('CN', 'TW', 'HK', 'MO', 'JP') or cc not in d5_names \
+                or v['population'] < 300000:
+            continue
+        key = fold_en(v['name'])
+        z, other = gn_zh(v)
+        # Not a ward or section of a city (Tokyo's 品川区, Budapest's Pest and Buda).
+        if not z or z.endswith('区') or (cc, v['name']) in NOT_SUPPLEMENTED:
+            continue
+        # The same place in dr5hn under its own name (København) has the same Chinese name.
+        # (Within 1°: dr5hn puts some cities at their district's centre, Dhaka half a degree off.)
+        if any((n == key or (zz and zz in [z] + other)) and abs(la - v['latitude']) < 1.0
+               and abs(lo - v['longitude']) < 1.0 for n, la, lo, zz in d5_names[cc]):
+            continue
+        std = STANDARD_ZH.get((cc, v['name']))
+        if std and std != z:
+            other = [z] + [x for x in other if x != std]
+            z = std
+        key2 = (cc, v.get('admin1code') or '')
+        adm1 = region_name.get(state_by_fips.get(key2) or state_by_iso.get(key2), '')
+        for x in other:
+            add_alias(f"gn:{v['geonameid']}", x, z, 'geonames')
+        rows.append([f"gn:{v['geonameid']}", z, v['name'], cc_out(cc), 'city', adm1,
+                     '%.5f' % v['latitude'], '%.5f' % v['longitude'], str(v['population']),
+                     f"gn:{v['geonameid']}"])
+        stats['cities_geonames_supplement'] += 1
+        print('supplement:', cc, v['name'], z, v['population'], file=sys.stderr)
 
     # ---------------- write ----------------
     def write(name, header, data):
@@ -416,6 +506,9 @@ def main():
           country_rows)
     write('regions_cn.tsv', ['iso2', 'name_zh', 'name_en', 'alt_zh', 'parent_iso2', 'lat', 'lon', 'source_id'],
           region_cn_rows)
+    # Rows whose only Chinese name is another place's: dr5hn names San Marino's castello of
+    # Fiorentino 佛罗伦萨, Florence's standard name. Left out (a row needs its Chinese name).
+    rows = [r for r in rows if (r[3], r[2]) not in WRONG_ZH]
     # dedupe: same country/level/zh name/admin1 -> keep the most populous row
     rows.sort(key=lambda r: (r[3], r[4] != 'region', -int(r[8] or 0), r[2]))
     seen_key, deduped = set(), []

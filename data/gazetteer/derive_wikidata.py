@@ -59,10 +59,31 @@ CORRECTIONS = {
     'Q33707919': 'Q36433',   # dr5hn's Porto (Portugal): Q36433 is "Porto" in the crawl; the name has namesakes
 }
 
+# Namesakes the name rule must leave apart (two network places and several rows of one name),
+# aligned by hand: each network QID was found on public pages naming the city with its
+# coordinates (Palermo, 38.12 N 13.36 E, as Q2656; the Kansas City of Missouri, listed with
+# St. Louis, as Q41819).
+BY_HAND = {
+    'gn:2523920': 'Q2656',     # Palermo, Sicily (the network's other "Palermo" is Q1442359)
+    'gn:4393217': 'Q41819',    # Kansas City, Missouri (the network's other "Kansas City" is Q486472)
+}
+
+# dr5hn QIDs that belong to another place of the network and to no row: the row gives its
+# QID up (an empty network QID) and the place it names can take it.
+NOT_THEIRS = {
+    'Q79857': 'Konyaaltı, a district of Antalya; Q79857 is "Konya" (the city) in the crawl',
+}
+
 # Rows the name rule would align to a namesake: the crawl labels these cities with their German
 # names (Sankt Petersburg, Neapel, Mailand), so its "Saint Petersburg", "Naples" and "Milan" are
 # other places (found by checking every aligned row of 700,000 people or more by hand).
 NOT_ALIGNED = {'gn:498817', 'gn:3172394', 'gn:3173435'}
+
+
+# Words of a region in the crawl's (mostly German) labels, folded.
+REGION_WORDS = ('oblast', 'provinz', 'province', 'region', 'kreis', 'bezirk', 'county',
+                'departement', 'prafektur', 'prefecture', 'gouvernement', 'governorate', 'kanton',
+                'bundesland', 'land', 'staat', 'state', 'krai', 'rajon', 'distrikt', 'district')
 
 
 def fold(s):
@@ -79,22 +100,58 @@ def align(crawl, known_country):
     """cities.tsv QID -> network QID (see the module's text), with the name they share."""
     net = {}
     for q, label in crawl.items():
-        net.setdefault(fold(label), []).append(q)
+        key = fold(label)
+        # German "-Stadt" is the English " City" of a name (Ho-Chi-Minh-Stadt, Ho Chi Minh City).
+        if key.endswith('stadt') and len(key) > 9:
+            key = key[:-5] + 'city'
+        net.setdefault(key, []).append(q)
     rows = {}
     with open(os.path.join(HERE, 'cities.tsv'), encoding='utf-8') as fh:
         for r in csv.DictReader(fh, delimiter='\t'):
             rows.setdefault(fold(r['name_en']), []).append(r)
     out = {old: (new, '', '') for old, new in CORRECTIONS.items()}
+    for rs in rows.values():
+        for r in rs:
+            if r['id'] in BY_HAND:
+                out[r['id']] = (BY_HAND[r['id']], r['name_en'], r['country_iso2'])
     # A QID another row already carries is that row's place (Nara the city, Q169134, is a row
     # of its own; the prefecture's "Nara" must not take it).
-    held = {r['id'] for rs in rows.values() for r in rs}
+    held = {r['id'] for rs in rows.values() for r in rs} - set(NOT_THEIRS)
+    for rs in rows.values():
+        for r in rs:
+            if r['id'] in NOT_THEIRS:
+                out[r['id']] = ('', r['name_en'], r['country_iso2'])
     for key, qs in net.items():
-        if len(qs) != 1 or not key or not rows.get(key):
+        if not key or not rows.get(key):
+            continue
+        # Two network places of one name where a row already carries one of them (São Paulo
+        # the state, Q175; Gwangju in Gyeonggi, Q42069): the other is the remaining row's.
+        # Only a city of the country those rows are in takes it (below).
+        eliminated = [q for q in qs if q in held] if len(qs) > 1 else []
+        qs = [q for q in qs if q not in held] if len(qs) > 1 else qs
+        if len(qs) != 1:
             continue
         # Namesakes stay apart: the crawl's labels are German, so "Saint Petersburg" is the one
         # in Florida (Russia's is "Sankt Petersburg"), and population cannot tell which is meant.
         # A city and regions of its country named alike (São Paulo, Isfahan) count as the city.
-        cands = rows[key]
+        # Regions of another country carrying an item the network lacks (the Phoenix Islands
+        # beside Phoenix, Arizona) are not namesakes of this place.
+        cands = [r for r in rows[key] if r['id'] not in eliminated]
+        if eliminated:
+            home = {r['country_iso2'] for r in rows[key] if r['id'] in eliminated}
+            if len(home) != 1 or any(r['country_iso2'] not in home for r in cands):
+                continue
+        cities = [r for r in cands if r['level'] == 'city']
+        if eliminated and len(cities) != 1:
+            continue
+        # (Only for a city of 100,000 or more: a small one, Bor in Russia, is as likely not
+        # the network's place as the region's namesake town, Bor in Serbia, is.)
+        if len(cities) == 1 and int(cities[0]['population'] or 0) >= 100000:
+            cands = [r for r in cands if not (
+                r['level'] == 'region' and r['id'].startswith('Q') and r['id'] not in crawl
+                and r['country_iso2'] != cities[0]['country_iso2'])]
+        if not cands:
+            continue
         cities = [r for r in cands if r['level'] == 'city']
         if len(cands) > 1 and (len(cities) != 1 or any(
                 r['country_iso2'] != cities[0]['country_iso2'] or r['id'] == qs[0] for r in cands)):
@@ -106,6 +163,33 @@ def align(crawl, known_country):
         if known_country.get(q, r['country_iso2']) != r['country_iso2']:
             continue
         out[r['id']] = (q, r['name_en'], r['country_iso2'])
+    # City-states (Hamburg, Saint Petersburg): dr5hn gives the network's item to the region row
+    # while its city row, at the same point, has none. The city takes the item and the region
+    # row gives it up (an empty network QID), so ties meet on the city and no two rows share it.
+    by_name = {}
+    for rs in rows.values():
+        for r in rs:
+            by_name.setdefault((fold(r['name_en']), r['country_iso2']), []).append(r)
+    for (key, cc), rs in by_name.items():
+        regs = [r for r in rs if r['level'] == 'region' and r['id'] in crawl]
+        cits = [r for r in rs if r['level'] == 'city' and not r['id'].startswith('Q')
+                and r['id'] not in out]
+        if len(regs) != 1 or len(cits) != 1 or regs[0]['id'] in out:
+            continue
+        reg, city = regs[0], cits[0]
+        try:
+            near = abs(float(reg['lat']) - float(city['lat'])) < 0.3 and \
+                abs(float(reg['lon']) - float(city['lon'])) < 0.3
+        except ValueError:
+            near = False
+        # The network's label must not name a region ("Oblast Moskau" is Moscow's oblast, Q1697,
+        # which dr5hn files as "Moscow"); Russia's city-state has its German label.
+        label = fold(crawl.get(reg['id'], ''))
+        if any(w in label for w in REGION_WORDS):
+            continue
+        if near and cc != 'CN':
+            out[city['id']] = (reg['id'], city['name_en'], cc)
+            out[reg['id']] = ('', reg['name_en'], cc)
     # China's units without a QID, the same way (key cn:CODE): pinyin names repeat (Changning),
     # so only a name one unit carries is taken.
     units = {}
@@ -189,7 +273,7 @@ def main():
     by_id.update({f"cn:{r['code']}": dict(r, country_iso2='CN') for r in cn_units})
     for old, (q, _, _) in aligned.items():
         r = by_id.get(old)
-        if r is None:
+        if r is None or not q:
             continue
         found.setdefault(q, (r['name_zh'], r['name_en'], r['country_iso2'], f'cities.tsv {old}'))
     with open(os.path.join(HERE, 'qid_p190.tsv'), 'w', encoding='utf-8', newline='') as fh:

@@ -288,8 +288,9 @@ impl Builder {
                 } else {
                     Some(country)
                 };
+                // An empty network QID: the row gives its item up to its city (a city-state).
                 let qid = match network_qid.get(sid.as_str()) {
-                    Some(q) => Some(q.to_string()),
+                    Some(q) => (!q.is_empty()).then(|| q.to_string()),
                     None => sid.starts_with('Q').then(|| sid.clone()),
                 };
                 // The same place twice in the table (dr5hn and GeoNames, or two dr5hn rows

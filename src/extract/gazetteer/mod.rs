@@ -571,6 +571,15 @@ impl Gazetteer {
         };
         cands.sort_unstable();
         cands.dedup();
+        // A name written as a city (科尼亚市) that no entry carries exactly is not the region
+        // its stem names (科尼亚, Konya province): without the city, the place is new.
+        if c.zh.ends_with('市')
+            && !c.zh.ends_with("特别市")
+            && !c.zh.ends_with("广域市")
+            && !self.names.contains_key(&name_key(&c.zh))
+        {
+            cands.retain(|&i| self.entries[i].level != Level::Region);
+        }
         if let Some(q) = &c.qualifier {
             let outer = self.lookup(q, within).into_vec();
             let inside: Vec<usize> = cands
