@@ -375,3 +375,38 @@ fn words_and_rules_added_from_a_file() {
         "{err}"
     );
 }
+
+const TWO_ACTS: &str = "某某市人民政府外事办公室2021年工作简报\n2021年11月18日\n1月，我市与日本奈良市签署友好城市协议书。\n11月，我市与英国爱丁堡市举行结好40周年庆典，两市市长签署了“结好40周年协议书”。\n我市与爱丁堡市于1980年缔结为友好城市。\n截至目前，我市已与美国洛杉矶、日本京都等12个国家的34对城市建立了友好城市关系。\n8月，德国多特蒙德市成为我市第21个国际友好城市。\n全年共接待来访外宾团组60多批次。\n";
+
+// Proves a clause can state two acts (a signed twinning agreement is the agreement and the
+// tie; a signing at an anniversary is both), an anniversary takes the tie's year the report
+// states (1980) over the one its ordinal gives (1981), a tie stated with its number is also
+// that total (34; the ordinal 第21个 too), and an approximate number (60多批次) is a total at
+// its number.
+#[test]
+fn one_clause_two_acts_and_totals_in_tie_sentences() {
+    let x = run(TWO_ACTS, "重庆");
+    let k = keys(&x);
+    assert!(
+        has(&x, "agreement_signed", &["奈良市"], Some(2021)),
+        "{k:?}"
+    );
+    assert!(has(&x, "tie_established", &["奈良市"], Some(2021)), "{k:?}");
+    assert!(has(&x, "anniversary", &["爱丁堡市"], Some(1980)), "{k:?}");
+    assert!(
+        has(&x, "agreement_signed", &["爱丁堡市"], Some(2021)),
+        "{k:?}"
+    );
+    let total = |n: u64| {
+        k.iter()
+            .any(|(kind, cp, _, c)| kind == "count_total" && cp.is_empty() && *c == Some(n))
+    };
+    assert!(total(34), "{k:?}");
+    assert!(total(21), "{k:?}");
+    assert!(
+        has(&x, "tie_established", &["多特蒙德"], Some(2021)),
+        "{k:?}"
+    );
+    assert!(!has(&x, "anniversary", &["爱丁堡市"], Some(1981)), "{k:?}");
+    assert!(total(60), "{k:?}");
+}

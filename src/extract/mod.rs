@@ -304,6 +304,7 @@ pub fn extract(
         mentions.extend(ms);
         facts.extend(fs);
     }
+    anniversaries_from_stated_ties(&mut facts);
     let places = x.places_needed(&facts, &mentions);
     Ok(Extraction {
         input_format: "text",
@@ -315,6 +316,43 @@ pub fn extract(
         facts,
         places,
     })
+}
+
+/// An anniversary's tie began in the year the report states for that tie (合肥市与久留米市于
+/// 1980年缔结…), not in the year the ordinal gives when the celebration came late (the 40th in
+/// 2021): a derived year gives way to a stated tie's with the same counterparts.
+fn anniversaries_from_stated_ties(facts: &mut [Fact]) {
+    let stated: Vec<(Vec<String>, Year)> = facts
+        .iter()
+        .filter(|f| f.kind == "tie_established" && !f.counterparts.is_empty())
+        .filter_map(|f| {
+            let y = f.year.as_ref().filter(|y| y.basis == "stated")?;
+            Some((
+                f.counterparts.iter().map(|c| c.id.clone()).collect(),
+                y.clone(),
+            ))
+        })
+        .collect();
+    for f in facts.iter_mut().filter(|f| f.kind == "anniversary") {
+        if f.year.as_ref().is_none_or(|y| y.basis != "derived") {
+            continue;
+        }
+        let ids: Vec<String> = f.counterparts.iter().map(|c| c.id.clone()).collect();
+        let mut years = stated
+            .iter()
+            .filter(|(c, _)| *c == ids)
+            .map(|(_, y)| y.value);
+        if let Some(first) = years.next() {
+            if years.all(|y| y == first) {
+                let note = format!("the year the report states for the tie ({first})");
+                f.year = Some(Year {
+                    value: first,
+                    basis: "stated",
+                    note: Some(note),
+                });
+            }
+        }
+    }
 }
 
 /// Paragraphs that state tasks or targets, not progress: 第N项 headings, 重点工作, quarterly
@@ -381,6 +419,9 @@ struct Extractor<'a> {
     /// The counterparts last named in the current paragraph (paragraph, places), for 双方 and
     /// 两市 in a later clause.
     last_named: Option<(usize, Vec<Found>)>,
+    /// Every counterpart below country level the report has named so far, each once: when
+    /// there is one, 两市 and 双方 in any later paragraph are it and the home.
+    partners: Vec<Found>,
     /// The paragraph whose last sentence stated a total (its sub-totals may follow in the next
     /// sentence: …建立了34对友好城市。亚洲地区8个,欧洲14个…) and whether it counted ties.
     last_total: Option<(usize, bool)>,
@@ -399,6 +440,7 @@ impl<'a> Extractor<'a> {
             unknown: Vec::new(),
             unknown_by_name: HashMap::new(),
             last_named: None,
+            partners: Vec::new(),
             last_total: None,
             rules,
         }

@@ -79,6 +79,9 @@ pub enum Test {
     Subtotals,
     ListMember,
     NamedEarlier,
+    AlsoSigning,
+    TwinningAgreement,
+    ActTotal,
 }
 
 /// Each test: its name in the file, whether it refines an act, and the roles of its groups.
@@ -133,6 +136,14 @@ const TESTS: &[(Test, &str, bool, &[&str])] = &[
     (Test::Subtotals, "subtotals", true, &["MARK"]),
     (Test::ListMember, "list_member", true, &[]),
     (Test::NamedEarlier, "named_earlier", true, &[]),
+    (Test::AlsoSigning, "also_signing", true, &["VERB", "NOUN"]),
+    (
+        Test::TwinningAgreement,
+        "twinning_agreement",
+        true,
+        &["DOCUMENT"],
+    ),
+    (Test::ActTotal, "act_total", true, &["ALL"]),
 ];
 
 /// A rule of `rules/acts.tsv`.
@@ -181,6 +192,8 @@ const FIXED: &[(&str, Shape)] = &[
     ("new_tie", Shape::Word),
     ("standing_tie", Shape::Word),
     ("both_sides", Shape::Word),
+    ("count_approx", Shape::Char),
+    ("pair_unit", Shape::Word),
     ("home_after", Shape::Word),
     ("home_as", Shape::Char),
     ("list_mark", Shape::Char),

@@ -3,8 +3,10 @@
 //! noun, 结好N周年, …) over the clause's folded text, with the clause's place mentions as
 //! counterparts. Each rule has an id, written into the fact it makes with the words that fired.
 //!
-//! One clause (text between , ; : outside quotes and titles) gives at most one act: the first
-//! rule, in the file's order, that fires. This module holds how each test puts its words
+//! One clause (text between , ; : outside quotes and titles) gives one act: the first rule, in
+//! the file's order, that fires; [`also`] adds the acts that come with it (a signing beside an
+//! anniversary, the tie of a signed twinning agreement, the total a tie or agreement states with
+//! its number). This module holds how each test puts its words
 //! together; the words and the order are the file's. Facts are built in `mod.rs`; this module
 //! only says which act a clause states and what it counts.
 
@@ -64,6 +66,58 @@ pub fn act(
     r.clause_rules()
         .iter()
         .find_map(|rule| fire(r, rule, clause, has_counterpart, count))
+}
+
+/// More acts the clause states beside `act`: a signing beside an anniversary (两市市长签署了
+/// "结好40周年协议书"), the tie a signed twinning agreement establishes (签署友好城市协议书), and
+/// the total a tie or an agreement states with its number (…等26个国家…建立了34对友好城市;
+/// 成为成都第38个国际友好城市; 双方共签订协议书29份). The refinements `also_signing`,
+/// `twinning_agreement` and `act_total` of `rules/acts.tsv` say with which words.
+pub fn also(r: &Rules, clause: &[char], act: &Act, count: Option<&Count>) -> Vec<Act> {
+    let mut out = Vec::new();
+    if act.kind == "agreement_signed" {
+        let rule = r.refinement(Test::TwinningAgreement);
+        if let Some((s, e, w)) = find_any(clause, r.words(&rule.groups[0])) {
+            out.push(Act {
+                kind: rule.kind,
+                rule: format!("{}: {} ← {}", rule.id, w.text, act.rule),
+                trigger: (s, e),
+                years_since: None,
+                document: None,
+                needs_counterpart: true,
+            });
+        }
+    } else if !matches!(act.kind, "count_total" | "tie_established") {
+        let refine = r.refinement(Test::AlsoSigning);
+        let mut signing = refine.clone();
+        signing.test = Test::Signing;
+        if let Some(x) = fire(r, &signing, clause, true, None) {
+            out.push(Act {
+                rule: format!("{} ← {}", x.rule, act.rule),
+                ..x
+            });
+        }
+    }
+    if let Some(c) = count {
+        let rule = r.refinement(Test::ActTotal);
+        let whole: String = clause.iter().collect();
+        let states_total = match act.kind {
+            "tie_established" => true,
+            "agreement_signed" => any_in(&whole, r.words(&rule.groups[0])),
+            _ => false,
+        };
+        if states_total && !c.after_etc {
+            out.push(Act {
+                kind: rule.kind,
+                rule: format!("{} ← {}", rule.id, act.rule),
+                trigger: c.span,
+                years_since: None,
+                document: None,
+                needs_counterpart: false,
+            });
+        }
+    }
+    out
 }
 
 /// One rule on one clause: its test over its groups.
@@ -180,7 +234,9 @@ fn fire(
         // 友好城市达到27个, 共有友城15对, 发展了23个国际友好城市: a total of ties in other words.
         Test::TiesTotal => {
             let c = count?;
-            if cp || !names_ties(r, clause) {
+            // Pairs (发展27对) are friendship ties in these reports, with or without 友城.
+            let pairs = starts_any(&c.unit, r.words("pair_unit"));
+            if cp || !(names_ties(r, clause) || pairs) {
                 return None;
             }
             let whole: String = clause.iter().collect();
@@ -195,7 +251,10 @@ fn fire(
         | Test::VisitHome
         | Test::Subtotals
         | Test::ListMember
-        | Test::NamedEarlier => None,
+        | Test::NamedEarlier
+        | Test::AlsoSigning
+        | Test::TwinningAgreement
+        | Test::ActTotal => None,
     }
 }
 
@@ -292,6 +351,11 @@ pub fn count(r: &Rules, clause: &[char]) -> Option<Count> {
         while i < clause.len() && clause[i].is_ascii_digit() {
             i += 1;
         }
+        let digits_end = i;
+        // "60多批次", "450多批", "3万余人": an approximate total is counted at its number.
+        if i < clause.len() && has_char(r.words("count_approx"), clause[i]) {
+            i += 1;
+        }
         // The first unit of the group that follows the digits.
         let Some(unit) = units.iter().find(|u| clause[i..].starts_with(&u.chars)) else {
             continue;
@@ -302,7 +366,11 @@ pub fn count(r: &Rules, clause: &[char]) -> Option<Count> {
         {
             continue;
         }
-        let Ok(value) = clause[s..i].iter().collect::<String>().parse::<u64>() else {
+        let Ok(value) = clause[s..digits_end]
+            .iter()
+            .collect::<String>()
+            .parse::<u64>()
+        else {
             continue;
         };
         // The unit runs on to the next delimiter ("个党宾国宾团组"), at most 10 characters.

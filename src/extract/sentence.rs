@@ -126,7 +126,12 @@ impl Extractor<'_> {
             let mut counterparts = self.counterparts(&found, cs, ce);
             let mut carried = false;
             let raw: String = folded[cs..ce].iter().collect();
-            if counterparts.is_empty() {
+            // A clause that states a total with no side of its own (…,市级友城达到25个) takes no
+            // side from an earlier clause: it is the total.
+            let own_total = counterparts.is_empty()
+                && rules::act(r, clause, false, rules::count(r, clause).as_ref())
+                    .is_some_and(|a| a.kind == "count_total");
+            if counterparts.is_empty() && !own_total {
                 // The foreign side of an earlier clause: the visiting delegation (…率代表团
                 // 访津, 拜会…, 签署…) or the place visited, for the acts after it; the two sides
                 // (双方, 两市) of the paragraph's last named place.
@@ -134,11 +139,20 @@ impl Extractor<'_> {
                     counterparts = s.iter().collect();
                     carried = true;
                 } else if any_in(&raw, r.words("both_sides")) {
-                    if let Some((para, named)) = &self.last_named {
-                        if *para == p.paragraph {
+                    match &self.last_named {
+                        Some((para, named)) if *para == p.paragraph => {
                             carry_buf = named.clone();
                             counterparts = carry_buf.iter().collect();
                             carried = true;
+                        }
+                        // A report about one partner (a news item on a twinning, a visit):
+                        // 两市 in a later paragraph is still that partner and the home.
+                        _ => {
+                            if let [one] = &self.partners[..] {
+                                carry_buf = vec![one.clone()];
+                                counterparts = carry_buf.iter().collect();
+                                carried = true;
+                            }
                         }
                     }
                 }
@@ -147,6 +161,20 @@ impl Extractor<'_> {
                     p.paragraph,
                     counterparts.iter().map(|f| (*f).clone()).collect(),
                 ));
+                // The report's partners below country level, each once.
+                for f in &counterparts {
+                    let country = f
+                        .place
+                        .is_some_and(|i| self.gaz.entry(i).level == Level::Country);
+                    if !country
+                        && !self
+                            .partners
+                            .iter()
+                            .any(|g| g.place == f.place && g.unknown == f.unknown)
+                    {
+                        self.partners.push((*f).clone());
+                    }
+                }
             }
             let count = rules::count(r, clause);
             // 与美国、德国、俄罗斯等6个国外城市签订…: the countries say where the cities are;
@@ -347,21 +375,39 @@ impl Extractor<'_> {
                 // A tie is dated by the period only when the clause says it is new (新缔结,
                 // 正式, 此次, 成为第N个…); a tie named in passing began at a time not given.
                 let new_tie = any_in(&raw, r.words("new_tie"));
+                // (第21个国际友好城市 counts this tie in: it is new, not a standing total.)
+                let ordinal = count
+                    .as_ref()
+                    .is_some_and(|c| c.span.0 > 0 && clause[c.span.0 - 1] == '第');
                 let standing = act.kind == "tie_established"
-                    && (count.is_some() || any_in(&raw, r.words("standing_tie")) || !new_tie);
+                    && ((count.is_some() && !ordinal)
+                        || any_in(&raw, r.words("standing_tie"))
+                        || !new_tie);
                 let year_of_list = (member || standing) && act.kind == "tie_established";
+                let year = match (own.clone(), year_of_list) {
+                    (Some(y), _) => Some(y),
+                    // A listed tie: only its own words date it.
+                    (None, true) if member => None,
+                    // A standing tie: a date the sentence gives, never the period.
+                    (None, true) => own_year.clone().or_else(|| sentence_year.clone()),
+                    // A total stands at the report's date: only a year in its own clause
+                    // or in the 截至… clause before it.
+                    (None, false) if act.kind == "count_total" => as_of.clone(),
+                    (None, false) => own_year.clone().or_else(|| sentence_year.clone()),
+                };
+                let at = FactAt {
+                    p,
+                    header,
+                    orig: &orig,
+                    folded: &folded,
+                    span: (ps, pe),
+                    clause_span: (cs, ce),
+                    planned_paragraph,
+                    home_district,
+                    home_district_new,
+                };
                 let fact = self.fact(
-                    FactAt {
-                        p,
-                        header,
-                        orig: &orig,
-                        folded: &folded,
-                        span: (ps, pe),
-                        clause_span: (cs, ce),
-                        planned_paragraph,
-                        home_district,
-                        home_district_new,
-                    },
+                    at,
                     &act,
                     &counterparts,
                     if split_totals {
@@ -369,20 +415,39 @@ impl Extractor<'_> {
                     } else {
                         count.as_ref().filter(|_| !member)
                     },
-                    match (own, year_of_list) {
-                        (Some(y), _) => Some(y),
-                        // A listed tie: only its own words date it.
-                        (None, true) if member => None,
-                        // A standing tie: a date the sentence gives, never the period.
-                        (None, true) => own_year.clone().or_else(|| sentence_year.clone()),
-                        // A total stands at the report's date: only a year in its own clause
-                        // or in the 截至… clause before it.
-                        (None, false) if act.kind == "count_total" => as_of.clone(),
-                        (None, false) => own_year.clone().or_else(|| sentence_year.clone()),
-                    },
+                    year.clone(),
                     year_of_list,
                 );
                 facts.push(fact);
+                // A second act of the same clause: the signing beside an anniversary, the tie
+                // a signed twinning agreement makes; dated as the first.
+                if one_part && !member && !counterparts.is_empty() {
+                    for extra in rules::also(r, clause, &act, count.as_ref()) {
+                        let total = extra.kind == "count_total";
+                        let at = FactAt {
+                            p,
+                            header,
+                            orig: &orig,
+                            folded: &folded,
+                            span: (ps, pe),
+                            clause_span: (cs, ce),
+                            planned_paragraph,
+                            home_district,
+                            home_district_new,
+                        };
+                        // A total names no side, and stands at the report's date.
+                        let (sides, n, y) = if total {
+                            (
+                                &[][..],
+                                count.as_ref(),
+                                own.clone().or_else(|| as_of.clone()),
+                            )
+                        } else {
+                            (&counterparts[..], None, year.clone())
+                        };
+                        facts.push(self.fact(at, &extra, sides, n, y, false));
+                    }
+                }
             }
             if !carried && matches!(act.kind, "delegation_received" | "visit_abroad") {
                 next_subject = Some(counterparts.iter().map(|f| (*f).clone()).collect());
