@@ -410,3 +410,26 @@ fn one_clause_two_acts_and_totals_in_tie_sentences() {
     assert!(!has(&x, "anniversary", &["爱丁堡市"], Some(1981)), "{k:?}");
     assert!(total(60), "{k:?}");
 }
+
+fn home_of(text: &str) -> String {
+    let (ds, gaz) = data();
+    let x = extract(text, &Options::default(), ds, gaz).expect("extracts");
+    x.header.home.clone()
+}
+
+// Proves the home guessed without --home is the side the report speaks for, at its level: the
+// office that issues it (长宁区外办: the district, not Shanghai), the level it speaks of itself
+// at (我省: the province named in its title, not the city where a meeting was held), and an
+// autonomous prefecture by its short name (甘孜州 is 甘孜藏族自治州, not the county 甘孜县).
+#[test]
+fn the_home_is_the_side_the_report_speaks_for() {
+    let district = "上海市长宁区人民政府外事办公室\n2023年5月10日\n长宁区与日本某市开展交流。我区接待了来访的代表团。\n";
+    assert_eq!(home_of(district), "cn-310105");
+    let province = "河北省友好活动周在艾奥瓦州举办\n2013年4月19日\n4月18日，我省有关部门和美国艾奥瓦州友好代表团在石家庄举行会谈。我省将派出代表团。\n";
+    assert_eq!(home_of(province), "hebei");
+    let prefecture = "甘孜州与尼泊尔博卡拉市签订备忘录\n2019年9月19日\n9月18日，甘孜州与尼泊尔博卡拉市签订了建立友好城市备忘录。\n";
+    let (_, gaz) = data();
+    let home = home_of(prefecture);
+    let e = gaz.entry(gaz.by_id(&home).unwrap());
+    assert_eq!(e.code.as_deref(), Some("513300"), "{home}");
+}

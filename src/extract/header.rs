@@ -1,7 +1,7 @@
 //! The report's header (title, date, issuer, source, period) and its home city: given, or
 //! guessed from the header's or the text's first city written as a place.
 
-use super::gazetteer::slug;
+use super::gazetteer::{slug, strip_cn_suffix};
 use super::rulebook::{ends_any, starts_any};
 use super::text::{self, fold, has_han, Split};
 use super::*;
@@ -113,7 +113,23 @@ impl Extractor<'_> {
                     .chain(first_lines.iter().map(|s| s.to_string()))
                     .collect::<Vec<_>>()
                     .join("。");
-                let (i, words, place) = match self.first_city(&header_text) {
+                // The office that speaks (河北省人民政府, 长宁区外办) is the home at its own
+                // level; else the level the report speaks of itself at (我省); else the header's
+                // first city.
+                let folded_text: String = fold(&split.text).into_iter().collect();
+                let own = self.own_level(&folded_text);
+                // (Only a place the text itself names: a site that carries another city's
+                // report, 青海人大网 for Chongqing's, is not its home.)
+                let first = issuer
+                    .as_deref()
+                    .and_then(|t| self.issuing_place(t))
+                    .filter(|(i, _)| {
+                        let stem = strip_cn_suffix(&gaz.entry(*i).name_zh).to_string();
+                        folded_text.contains(stem.as_str())
+                    })
+                    .or_else(|| own.and_then(|l| self.first_of_level(&header_text, l)))
+                    .or_else(|| self.first_city(&header_text));
+                let (i, words, place) = match first {
                     Some((i, w)) => (i, w, "the header"),
                     None => self
                         .first_city(&split.text)
@@ -219,6 +235,97 @@ impl Extractor<'_> {
             }
             gazetteer::Lookup::None => Err(ExtractError::UnknownHome(h.to_string())),
         }
+    }
+
+    /// The level a report speaks of its own side at (我省: a region, 我区: a district, 我市: a
+    /// city), by the words it uses most; none when it uses none, or a region or district as
+    /// often as a city.
+    fn own_level(&self, text: &str) -> Option<Level> {
+        let n = |g: &str| -> usize {
+            self.rules
+                .words(g)
+                .iter()
+                .map(|w| text.matches(w.text.as_str()).count())
+                .sum()
+        };
+        let (region, district, city) = (n("self_region"), n("self_district"), n("self_city"));
+        if region > city && region >= district {
+            Some(Level::Region)
+        } else if district > city && district > region {
+            Some(Level::District)
+        } else {
+            None
+        }
+    }
+
+    /// The place an issuer's name begins with (河北省人民政府 → 河北省, 长宁区外办 → 长宁区),
+    /// at its own level, when its suffix or an office follows it.
+    fn issuing_place(&self, issuer: &str) -> Option<(usize, String)> {
+        let f: String = fold(issuer).into_iter().collect();
+        let chars: Vec<char> = f.chars().collect();
+        let found = self.gaz.find(&f);
+        let (s, mut e, ids) = found.first()?.clone();
+        if s > 0 {
+            return None;
+        }
+        let (mut i, _) = self.gaz.resolve(&ids, None, None)?;
+        let mut start = s;
+        // The chain's last place: 上海市长宁区 is 长宁区.
+        for (s2, e2, ids2) in &found[1..] {
+            if *s2 != e {
+                break;
+            }
+            match self.gaz.resolve(ids2, None, None) {
+                Some((j, _)) if self.gaz.within(j, i) => {
+                    (i, start, e) = (j, *s2, *e2);
+                }
+                _ => break,
+            }
+        }
+        let entry = self.gaz.entry(i);
+        if !self.gaz.is_domestic(i) || entry.framed_region || entry.level == Level::Country {
+            return None;
+        }
+        let words: String = chars[start..e].iter().collect();
+        let after: String = chars[e..chars.len().min(e + 6)].iter().collect();
+        (ends_any(&words, self.rules.words("home_suffix"))
+            || words.ends_with('省')
+            || starts_any(&after, self.rules.words("home_office")))
+        .then_some((i, words))
+    }
+
+    /// The first place of China of `level` named in `text` as a place (its suffix or office
+    /// after it, or data/ holds it), with its words; for a district, an autonomous region
+    /// where no district is named (广西 says 我区).
+    fn first_of_level(&self, text: &str, level: Level) -> Option<(usize, String)> {
+        let f: String = fold(text).into_iter().collect();
+        let chars: Vec<char> = f.chars().collect();
+        let mut region = None;
+        for (s, e, ids) in self.gaz.find(&f) {
+            let Some(i) = ids.iter().copied().find(|&i| {
+                self.gaz.entry(i).level == level || self.gaz.entry(i).level == Level::Region
+            }) else {
+                continue;
+            };
+            if !self.gaz.is_domestic(i) || self.gaz.entry(i).framed_region {
+                continue;
+            }
+            let words: String = chars[s..e].iter().collect();
+            let after: String = chars[e..chars.len().min(e + 6)].iter().collect();
+            let written_as_place = self.gaz.entry(i).in_data
+                || self.gaz.entry(i).level == Level::Region
+                || ends_any(&words, self.rules.words("home_suffix"))
+                || starts_any(&after, self.rules.words("home_office"));
+            if !written_as_place {
+                continue;
+            }
+            match self.gaz.entry(i).level {
+                l if l == level => return Some((i, words)),
+                Level::Region if region.is_none() => region = Some((i, words)),
+                _ => {}
+            }
+        }
+        region.filter(|_| level == Level::District)
     }
 
     /// The first city (or district's city) of China named in `text`, with the words it was

@@ -45,6 +45,41 @@ pub(super) fn network_qids() -> HashMap<&'static str, &'static str> {
         .collect()
 }
 
+/// The ethnic groups named in the autonomous prefectures' names (without 族 where a name
+/// writes it without: 蒙古, 哈萨克, 柯尔克孜).
+const ETHNIC: &[&str] = &[
+    "朝鲜",
+    "土家",
+    "藏族",
+    "羌族",
+    "彝族",
+    "布依",
+    "苗族",
+    "侗族",
+    "哈尼",
+    "壮族",
+    "傣族",
+    "白族",
+    "景颇",
+    "傈僳",
+    "回族",
+    "蒙古",
+    "柯尔克孜",
+    "哈萨克",
+];
+
+/// 甘孜州 for 甘孜藏族自治州: the place name before the first ethnic group, and 州.
+fn prefecture_short_name(zh: &str) -> Option<String> {
+    let chars: Vec<char> = zh.chars().collect();
+    (2..chars.len()).find_map(|i| {
+        let rest: String = chars[i..].iter().collect();
+        ETHNIC
+            .iter()
+            .any(|e| rest.starts_with(e))
+            .then(|| format!("{}州", chars[..i].iter().collect::<String>()))
+    })
+}
+
 /// Whether a CN row of cities.tsv filed under Hong Kong, Macao or Taiwan lies there: dr5hn
 /// files some mainland cities (东莞, 中山) under its Taiwan state, and the mainland comes from
 /// the division list instead.
@@ -485,11 +520,20 @@ impl Builder {
                     if self.by_id.contains_key(&id) {
                         id = format!("cn-{code}");
                     }
-                    let alt = if stem != zh && stem.chars().count() >= 2 {
+                    let mut alt = if stem != zh && stem.chars().count() >= 2 {
                         vec![stem.to_string()]
                     } else {
                         Vec::new()
                     };
+                    // An autonomous prefecture is written by its place name and 州 (甘孜州 for
+                    // 甘孜藏族自治州, 凉山州): the county of the same stem (甘孜县) is not it.
+                    if kind == "autonomous_prefecture" {
+                        if let Some(short) = prefecture_short_name(zh) {
+                            if !alt.contains(&short) {
+                                alt.push(short);
+                            }
+                        }
+                    }
                     self.push(Entry {
                         id,
                         name_zh: zh.to_string(),
