@@ -89,9 +89,9 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
     return q.text === text || withHome(q.text, 'x') === withHome(text, 'x');
   }
 
-  /** The query with its home default (COALESCE(?home, …)) set to `iri`. */
+  /** The query with its home default (`BIND(… AS ?home)`) set to `iri`. */
   function withHome(text, iri) {
-    return text.replace(/COALESCE\(\?home,\s*(<[^>]*>|[\w-]*:[\w-]*)\)/g, `COALESCE(?home, <${iri}>)`);
+    return text.replace(/BIND\(\s*(<[^>]*>|[\w-]*:[\w-]*)\s+AS\s+\?home\s*\)/g, `BIND(<${iri}> AS ?home)`);
   }
 
   function showQuestion() {
@@ -105,7 +105,7 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
         q.row ? h('p', { class: 'muted' }, `${t('query.row')}: ${q.row}`) : null);
       if (home) {
         const select = h('select', { id: 'home-select', 'aria-label': t('query.home') });
-        const current = (textarea.value.match(/COALESCE\(\?home,\s*<([^>]*)>/) || [])[1] || 'https://w3id.org/amity/id/place/beijing';
+        const current = (textarea.value.match(/BIND\(\s*<([^>]*)>\s+AS\s+\?home\s*\)/) || [])[1] || 'https://w3id.org/amity/id/place/beijing';
         homeChoices().then((list) => {
           for (const c of list) {
             select.append(h('option', { value: c.iri, selected: c.iri === current }, lang() === 'zh' ? c.zh : c.en));
