@@ -104,6 +104,9 @@ pub enum Error {
     Limit(#[from] crate::limits::LimitError),
     #[error("SPARQL syntax error: {0}")]
     QuerySyntax(#[from] oxigraph::sparql::SparqlSyntaxError),
+    /// A query's syntax error as one sentence with its position (`query::syntax`).
+    #[error("{0}")]
+    Syntax(String),
     #[error("query evaluation failed: {0}")]
     QueryEvaluation(#[from] oxigraph::sparql::QueryEvaluationError),
     #[error("{0}")]
@@ -197,6 +200,7 @@ impl From<Error> for EvalError {
     fn from(e: Error) -> Self {
         match e {
             Error::QuerySyntax(e) => EvalError::Invalid(format!("SPARQL syntax error: {e}")),
+            Error::Syntax(m) => EvalError::Invalid(m),
             Error::NotFound(m) => EvalError::NotFound(m),
             Error::Eval(e) => e,
             Error::Usage(m) => EvalError::Invalid(m),

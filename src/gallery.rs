@@ -39,8 +39,9 @@ pub struct Param {
     pub kind: ParamType,
     pub description: String,
     /// The value used when the caller gives none: `(default: place/beijing, …)` in the
-    /// description. The query must give the same default itself (`COALESCE(?home, …)`) so
-    /// that its text run as it is answers alike.
+    /// description. The query must give the same default itself (`OPTIONAL { BIND(place:beijing
+    /// AS ?home) }` first in its WHERE group: it cannot join a given home) so that its text run
+    /// as it is answers alike, the parameter's column included.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
 }
@@ -195,7 +196,8 @@ impl StoredQuery {
 
 /// The query text with `bindings` written into it, for an engine that takes only text (a
 /// remote SPARQL endpoint): one `VALUES` row at the start of the outermost WHERE group. A
-/// gallery query uses a parameter only as an input (never as a `BIND` target nor inside a
+/// gallery query uses a parameter only as an input (never as a `BIND` target, but in the
+/// default's `OPTIONAL { BIND(… AS ?home) }`, which a given value does not join; nor inside a
 /// subquery alone), so this gives the rows the embedded engine's substitution gives
 /// (tests/gallery.rs checks it query by query).
 pub fn bind_text(text: &str, bindings: &[(Variable, Term)]) -> Result<String> {

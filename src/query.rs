@@ -8,10 +8,14 @@ use std::io::Write;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::QueryResults;
+use spargebra::algebra::GraphPattern;
+use spargebra::term::Variable;
 use spargebra::{Query, SparqlParser, Update};
 
 use crate::error::{Error, Result};
 use crate::limits::Limits;
+
+mod syntax;
 
 /// An output format: a results format for SELECT/ASK, an RDF format for CONSTRUCT/DESCRIBE.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,8 +56,8 @@ impl Format {
 pub const FORMAT_NAMES: &str =
     "json, xml, csv, tsv, turtle, ntriples, nquads, trig, rdfxml, jsonld";
 
-/// Parses a query within the default [`Limits`], reporting syntax errors with the parser's
-/// message and position.
+/// Parses a query within the default [`Limits`], reporting a syntax error as one sentence with
+/// its position ([`syntax::explain`]).
 pub fn parse(text: &str, base_iri: Option<&str>) -> Result<Query> {
     parse_within(text, base_iri, &Limits::default())
 }
@@ -86,7 +90,91 @@ fn parse_unchecked(text: &str, base_iri: Option<&str>) -> Result<Query> {
             .with_base_iri(b)
             .map_err(|e| Error::Usage(format!("bad base IRI {b:?}: {e}")))?;
     }
-    Ok(parser.parse_query(text)?)
+    let mut query = parser
+        .parse_query(text)
+        .map_err(|e| Error::Syntax(syntax::explain(text, &e.to_string())))?;
+    if select_star(text) {
+        in_text_order(&mut query, text);
+    }
+    Ok(query)
+}
+
+/// Whether the outermost query form is `SELECT *` (or `SELECT DISTINCT *`, `REDUCED *`).
+fn select_star(text: &str) -> bool {
+    let mut words = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() && words.len() < 64 {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'<' => {
+                while i < b.len() && b[i] != b'>' && !b[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+            }
+            b'*' => words.push("*".to_string()),
+            c if c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b':')
+                {
+                    i += 1;
+                }
+                words.push(text[start..i].to_ascii_uppercase());
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let Some(at) = words
+        .iter()
+        .position(|w| matches!(w.as_str(), "SELECT" | "CONSTRUCT" | "ASK" | "DESCRIBE"))
+    else {
+        return false;
+    };
+    let mut rest = words[at..].iter().map(String::as_str);
+    rest.next() == Some("SELECT") && {
+        let next = rest.next();
+        next == Some("*")
+            || (matches!(next, Some("DISTINCT" | "REDUCED")) && rest.next() == Some("*"))
+    }
+}
+
+/// `SELECT *` lists its variables in the order they first appear in the text (the parser
+/// sorts them by name, which shows `?s ?p ?o` as o, p, s).
+fn in_text_order(query: &mut Query, text: &str) {
+    let Query::Select { pattern, .. } = query else {
+        return;
+    };
+    let mut p = pattern;
+    loop {
+        match p {
+            GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner } => p = inner,
+            GraphPattern::Project { variables, .. } => {
+                let first = |v: &Variable| {
+                    let name = v.as_str();
+                    text.match_indices(['?', '$'])
+                        .map(|(i, _)| i)
+                        .find(|&i| {
+                            let after = &text[i + 1..];
+                            after.starts_with(name)
+                                && !after[name.len()..]
+                                    .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                        })
+                        .unwrap_or(usize::MAX)
+                };
+                variables.sort_by_cached_key(first);
+                return;
+            }
+            _ => return,
+        }
+    }
 }
 
 /// What kind of result a query gives, to pick a format before evaluating.

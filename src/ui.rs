@@ -46,6 +46,8 @@ static ASSETS: &[Asset] = assets! {
     "sparql.js" => "text/javascript; charset=utf-8",
     "netdata.js" => "text/javascript; charset=utf-8",
     "searchbox.js" => "text/javascript; charset=utf-8",
+    "table.js" => "text/javascript; charset=utf-8",
+    "complete.js" => "text/javascript; charset=utf-8",
     "pages/home.js" => "text/javascript; charset=utf-8",
     "pages/query.js" => "text/javascript; charset=utf-8",
     "pages/network.js" => "text/javascript; charset=utf-8",

@@ -165,8 +165,9 @@ fn partners_since_takes_a_home_city() {
 }
 
 /// Dormant ties: no recorded event or agreement with the partner on the tie's home side in the
-/// last N years. Beijing's ties were active in 2024; Shijiazhuang's table ties have no activity
-/// on record — Beijing's 2024 exchange with Nagano does not count for Shijiazhuang–Nagano.
+/// last N years, and a status that tells a finding from a gap: "dormant" only where a complete
+/// report of the home city covers part of those years and records nothing with the partner;
+/// "no record" where none does (a table of ties, an excerpt, or reports of other years).
 #[test]
 fn dormant_ties_take_their_years_and_look_at_the_home_side() {
     let store = common::real_store().store();
@@ -179,35 +180,135 @@ fn dormant_ties_take_their_years_and_look_at_the_home_side() {
         };
         run(&store, q, &opts)
     };
+    // The status column of the row naming `tie`.
+    fn status<'a>(rows: &'a str, tie: &str) -> Option<&'a str> {
+        let row = rows.lines().find(|l| l.contains(&format!("/tie/{tie}>")))?;
+        row.split('\t').nth(8)
+    }
     let five = with("5");
-    assert!(five.contains("tie-shijiazhuang-nagano>"), "{five}");
-    assert!(!five.contains("tie-beijing-hanoi>"), "{five}");
+    assert!(five.starts_with("?years\t?tie\t?home\t?partner\t?partner_zh\t?since\t?last_activity\t?latest_report_year\t?status\t?home_report_year\n"), "{five}");
+    // Beijing's complete 2024 report names no exchange with Tokyo: dormant. It names Hanoi.
     assert_eq!(
-        five.lines()
-            .filter(|l| l.contains("tie-shijiazhuang-"))
-            .count(),
-        9,
-        "Shijiazhuang's nine ties: {five}"
-    );
-    // Guangzhou's 38 table ties have no activity on record either. Changzhou's ties were
-    // active in 2014 (letters, agreements): dormant over five years before 2024, not over 12.
-    assert!(five.contains("tie-changzhou-la-serena>"), "{five}");
-    let twelve = with("12");
-    assert!(!twelve.contains("tie-changzhou-la-serena>"), "{twelve}");
-    assert!(twelve.contains("tie-shijiazhuang-nagano>"), "{twelve}");
-    assert_eq!(
-        five.lines()
-            .filter(|l| l.contains("tie-guangzhou-"))
-            .count(),
-        38,
+        status(&five, "tie-beijing-tokyo"),
+        Some("\"dormant\""),
         "{five}"
     );
-    // No window at all: every tie with a foreign partner is dormant, the report's too.
+    assert_eq!(status(&five, "tie-beijing-hanoi"), None, "{five}");
+    // Guangzhou's 38 ties come from a table, and its one report is an excerpt: no record, not
+    // dormant. The same for Shijiazhuang's nine (a table only).
+    for (home, n) in [("guangzhou", 38), ("shijiazhuang", 9)] {
+        let rows: Vec<&str> = five
+            .lines()
+            .filter(|l| l.contains(&format!("/tie/tie-{home}-")))
+            .collect();
+        assert_eq!(rows.len(), n, "{home}: {five}");
+        assert!(
+            rows.iter()
+                .all(|r| r.split('\t').nth(8) == Some("\"no record\"")),
+            "{home}: {five}"
+        );
+    }
+    // Changzhou was active in 2014 (letters, agreements) and its complete reports end in 2014:
+    // over five years before 2024 that says nothing (no record); over 12 its reports cover
+    // 2014, which records activity with La Serena (not listed) and none with Chatham-Kent.
+    assert_eq!(
+        status(&five, "tie-changzhou-la-serena"),
+        Some("\"no record\""),
+        "{five}"
+    );
+    let twelve = with("12");
+    assert_eq!(status(&twelve, "tie-changzhou-la-serena"), None, "{twelve}");
+    assert_eq!(
+        status(&twelve, "tie-liyang-chatham-kent"),
+        Some("\"dormant\""),
+        "{twelve}"
+    );
+    assert_eq!(
+        status(&twelve, "tie-shijiazhuang-nagano"),
+        Some("\"no record\""),
+        "{twelve}"
+    );
+    // No window at all: every tie with a foreign partner is listed, and no report covers an
+    // empty window.
     let zero = with("0");
-    assert!(
-        zero.contains("tie-beijing-hanoi>") && zero.contains("\t2024\t2024"),
+    assert_eq!(
+        status(&zero, "tie-beijing-hanoi"),
+        Some("\"no record\""),
         "{zero}"
     );
+    assert!(!zero.contains("\"dormant\""), "{zero}");
+}
+
+/// Activity per partner country: the home side of a fact is never its partner. China stands
+/// for Hong Kong, Macao and Taiwan only: not Beijing or its districts where the report's events
+/// were held, not the home cities of the tables' ties.
+#[test]
+fn activity_per_country_counts_the_other_side_only() {
+    let all = ask_gallery("activity-per-country", &[]);
+    let china = all
+        .lines()
+        .find(|l| l.starts_with("<https://w3id.org/amity/id/place/china>"))
+        .unwrap_or_else(|| panic!("a China row: {all}"));
+    let cells: Vec<&str> = china.split('\t').collect();
+    // events, agreements, ties
+    assert_eq!(&cells[3..6], ["6", "2", "0"], "{china}");
+    let mut places: Vec<&str> = cells[6].trim_matches('"').split("; ").collect();
+    places.sort_unstable();
+    assert_eq!(places, ["Hong Kong", "Macao", "Taiwan"], "{china}");
+    for home in [
+        "Beijing",
+        "Guangzhou",
+        "Changzhou",
+        "Shijiazhuang",
+        "Hangzhou",
+        "Mentougou",
+    ] {
+        assert!(!all.contains(home), "{home} is a home side: {all}");
+    }
+    // A tie counts once, for its foreign partner: Guangzhou's Fukuoka under Japan.
+    assert!(all.contains("Fukuoka"), "{all}");
+}
+
+/// The questions about "our city" name it in their `home` column when their text is run as it
+/// is (as the query page and /sparql run it): the same rows as with the default bound.
+#[test]
+fn home_questions_run_as_text_name_their_home() {
+    let store = common::real_store().store();
+    let queries = gallery::load(&queries_dir()).unwrap();
+    let mut checked = Vec::new();
+    for q in &queries {
+        let Some(p) = q.params.iter().find(|p| p.name == "home") else {
+            continue;
+        };
+        if p.default.is_none() {
+            continue;
+        }
+        let bound = run(
+            &store,
+            q,
+            &QueryOptions {
+                bindings: q.bind(&[]).unwrap(),
+                ..QueryOptions::default()
+            },
+        );
+        let as_text = run(&store, q, &QueryOptions::default());
+        assert_eq!(as_text, bound, "{}", q.name);
+        assert!(
+            as_text
+                .lines()
+                .skip(1)
+                .all(|l| l.starts_with("<https://w3id.org/amity/id/place/beijing>")),
+            "{}: {as_text}",
+            q.name
+        );
+        checked.push(q.name.as_str());
+    }
+    for name in ["partners-since", "agreements-signed"] {
+        assert!(
+            checked.contains(&name),
+            "{name} has a home default: {checked:?}"
+        );
+    }
 }
 
 /// Ties per home city and partner country: districts roll up to their city, and a table's ties

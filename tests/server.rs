@@ -227,8 +227,152 @@ fn error_statuses_and_messages() {
         .send()
         .unwrap();
     assert_eq!(r.status(), 400);
-    // Unknown path: 404.
-    assert_eq!(c.get(s.url("/nope")).send().unwrap().status(), 404);
+    // Unknown path: 404, one plain line for an API client, the UI's page (with the
+    // navigation) for a browser.
+    let r = c.get(s.url("/nope")).send().unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.text().unwrap().contains("nothing at /nope"));
+    let r = c
+        .get(s.url("/nope"))
+        .header(ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let page = r.text().unwrap();
+    assert!(
+        page.contains("<nav") && page.contains("href=\"/query\""),
+        "{page}"
+    );
+}
+
+/// A syntax error is one sentence with its line:column, not the parser's set of Unicode
+/// ranges; still a 400.
+#[test]
+fn syntax_errors_are_one_sentence() {
+    let s = start(config());
+    let c = client();
+    for (query, want) in [
+        (
+            "SELECT * WHERE { ?s foo:bar ?o }",
+            "SPARQL syntax error at 1:21: unknown prefix foo: (no PREFIX foo: <…> declares it)",
+        ),
+        (
+            // The parser's farthest point is elsewhere (an OPTIONAL it would take after ?l).
+            "SELECT ?p WHERE {\n  ?p a <x> ; foo:bar ?l }",
+            "SPARQL syntax error at 2:14: unknown prefix foo: (no PREFIX foo: <…> declares it)",
+        ),
+        (
+            "SELEC * WHERE {}",
+            "SPARQL syntax error at 1:1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found \"SELEC\"",
+        ),
+        (
+            "PREFIX am: <https://w3id.org/amity/ns#>\n# a comment\nSELCT ?x {}",
+            "SPARQL syntax error at 3:1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found \"SELCT\"",
+        ),
+        (
+            "SELECT ?x WHERE {\n  ?x ?y \n",
+            "SPARQL syntax error at 3:1: the query ends before its closing '}'",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p \"abc }",
+            "SPARQL syntax error at 1:24: a string is not closed",
+        ),
+    ] {
+        let r = get_query(&c, &s, query);
+        assert_eq!(r.status(), 400, "{query}");
+        assert_eq!(r.text().unwrap().trim(), want, "{query}");
+    }
+    // A bracket closed where a term is due: the parser's farthest point is the end.
+    let r = get_query(&c, &s, "SELECT * WHERE { ?s ?p }");
+    assert_eq!(
+        r.text().unwrap().trim(),
+        "SPARQL syntax error at 1:25: the query ends too early"
+    );
+    let r = get_query(&c, &s, "SELECT * WHERE { ?s ?p ?o } LIMIT x");
+    let msg = r.text().unwrap();
+    assert!(
+        msg.starts_with("SPARQL syntax error at 1:35: unexpected \"x\"")
+            && !msg.contains("\\u{")
+            && !msg.trim().contains('\n'),
+        "{msg}"
+    );
+}
+
+/// `SELECT *` gives its columns in the order the query names them, not sorted by name.
+#[test]
+fn select_star_keeps_the_order_of_the_text() {
+    let s = start(config());
+    let c = client();
+    let v: serde_json::Value = get_query(&c, &s, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+        .json()
+        .unwrap();
+    assert_eq!(v["head"]["vars"], serde_json::json!(["s", "p", "o"]));
+    let v: serde_json::Value = get_query(
+        &c,
+        &s,
+        "# ?zzz in a comment first\nSELECT DISTINCT * WHERE { ?zebra ?apple ?mango } LIMIT 1",
+    )
+    .json()
+    .unwrap();
+    assert_eq!(
+        v["head"]["vars"],
+        serde_json::json!(["zebra", "apple", "mango"])
+    );
+    // A projection the query spells out stays as it is.
+    let v: serde_json::Value = get_query(&c, &s, "SELECT ?o ?s WHERE { ?s ?p ?o } LIMIT 1")
+        .json()
+        .unwrap();
+    assert_eq!(v["head"]["vars"], serde_json::json!(["o", "s"]));
+}
+
+/// Text answers over 1 KiB are gzipped for a client that accepts it; small ones and clients
+/// that do not ask are answered as they are.
+#[test]
+fn text_answers_are_gzipped_when_asked() {
+    let s = start(config());
+    let c = client();
+    let plain = c.get(s.url("/ui/app.js")).send().unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_len = plain.bytes().unwrap().len();
+    assert!(plain_len > 1024);
+    for path in ["/ui/app.js", "/query", "/ui/data/world-110m.geojson"] {
+        let r = c
+            .get(s.url(path))
+            .header("accept-encoding", "gzip")
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["content-encoding"], "gzip", "{path}");
+        let body = r.bytes().unwrap();
+        assert_eq!(&body[..2], &[0x1f, 0x8b], "{path}: a gzip stream");
+    }
+    let gz = c
+        .get(s.url("/ui/app.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap()
+        .len();
+    assert!(gz * 2 < plain_len, "{gz} gzipped of {plain_len}");
+    // SPARQL results too (streamed, so no length to judge by), but not an answer under 1 KiB.
+    let r = c
+        .get(s.url("/sparql"))
+        .query(&[("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 200")])
+        .header("accept-encoding", "gzip")
+        .send()
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let r = c
+        .get(s.url("/health"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .unwrap();
+    assert!(r.headers().get("content-encoding").is_none());
 }
 
 // Proves a result longer than the cap is cut and says so: header always, field in JSON.

@@ -96,7 +96,16 @@ async function route() {
   const root = document.getElementById('main');
   const token = ++renderCount;
   root.replaceChildren(h('p', { class: 'muted' }, '…'));
-  if (!page) { root.replaceChildren(h('h1', {}, '404'), h('p', {}, location.pathname)); return; }
+  if (!page) {
+    document.body.dataset.page = 'notfound';
+    root.replaceChildren(
+      h('h1', {}, t('notfound.title')),
+      h('p', {}, t('notfound.text', { path: location.pathname })),
+      h('ul', {}, ['/', '/query', '/reports', '/map', '/network', '/timeline'].map((p) =>
+        h('li', {}, link(p, t(p === '/' ? 'notfound.start' : `nav.${p === '/reports' ? 'report' : p.slice(1)}`))))));
+    document.body.dataset.ready = 'notfound';
+    return;
+  }
   document.body.dataset.page = page;
   document.body.dataset.ready = '';
   try {

@@ -80,9 +80,19 @@ pub async fn reload(
     }
 }
 
-pub async fn not_found(uri: Uri) -> AppError {
+pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    // A browser asking for a page gets the UI's 404 page, with the navigation; API clients get
+    // the one-line answer.
+    let browser = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if browser {
+        return super::ui::not_found_page();
+    }
     AppError::NotFound(format!(
         "nothing at {}; try /sparql, /queries, /health",
         uri.path()
     ))
+    .into_response()
 }

@@ -174,6 +174,7 @@ impl From<crate::Error> for AppError {
         use crate::Error;
         match e {
             Error::QuerySyntax(e) => AppError::BadRequest(format!("SPARQL syntax error: {e}")),
+            Error::Syntax(m) => AppError::BadRequest(m),
             Error::Usage(m) => AppError::BadRequest(m),
             Error::NotFound(m) => AppError::NotFound(m),
             Error::Eval(e) => e.into(),

@@ -40,6 +40,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -363,9 +365,21 @@ impl AppState {
     }
 }
 
-/// The router with every layer (CORS, body cap, access log).
+/// Answers at least this long are sent gzipped to a client that accepts it.
+const COMPRESS_ABOVE: u64 = 1024;
+
+/// The router with every layer (CORS, body cap, gzip, access log).
 pub fn app(state: AppState) -> Router {
     let max_body = state.config().max_body;
+    // Every text answer over 1 KiB (pages, scripts, the world map, `/api/layout`, results),
+    // gzipped when the client sends `Accept-Encoding: gzip`; images (but SVG) are compressed
+    // already. A streamed answer has no length yet and is compressed too.
+    let compression = CompressionLayer::new().compress_when(
+        SizeAbove::new(COMPRESS_ABOVE)
+            .and(NotForContentType::GRPC)
+            .and(NotForContentType::IMAGES)
+            .and(NotForContentType::SSE),
+    );
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([
@@ -446,6 +460,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(admin::not_found)
         .with_state(state.clone())
         .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(compression)
         .layer(cors)
         .layer(trace)
 }

@@ -71,6 +71,17 @@ pub async fn shell(State(state): State<AppState>, headers: HeaderMap) -> Respons
     asset_response(asset, etag, &headers)
 }
 
+/// The app shell as a `404`: its router draws the "no such page" page under the navigation.
+pub fn not_found_page() -> Response {
+    let (asset, _) = ui::asset("index.html").expect("index.html embedded");
+    Response::builder()
+        .status(StatusCode::NOT_FOUND)
+        .header(header::CONTENT_TYPE, asset.content_type)
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from(asset.body))
+        .expect("valid response")
+}
+
 /// `GET /ui/{*path}`.
 pub async fn asset(Path(path): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let (asset, etag) =

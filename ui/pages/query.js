@@ -2,7 +2,9 @@
 // URL: ?name=<stored query> or ?q=<text>, and &run=1 to run it on open (the permalink).
 import { h, setParams } from '../app.js';
 import { t, lang } from '../i18n.js';
-import { sparql, loadLabels, label, localPath, QueryError } from '../sparql.js';
+import { sparql, QueryError, PREFIXES } from '../sparql.js';
+import { resultTable, triplesOf } from '../table.js';
+import { attachCompletion } from '../complete.js';
 
 const KEYWORDS = 'SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|PREFIX|BASE|FILTER|OPTIONAL|UNION|MINUS|GRAPH|SERVICE|BIND|VALUES|GROUP|BY|ORDER|HAVING|LIMIT|OFFSET|DISTINCT|REDUCED|AS|FROM|NAMED|NOT|EXISTS|IN|ASC|DESC|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|SEPARATOR|STR|LANG|LANGMATCHES|DATATYPE|BOUND|IRI|URI|REGEX|CONTAINS|STRSTARTS|YEAR|IF|COALESCE|a|true|false';
 const TOKEN = new RegExp(
@@ -23,8 +25,42 @@ export function highlight(text) {
   return out + esc(text.slice(last)) + '\n';
 }
 
+export const DEFAULT_PREFIXES = `${PREFIXES}PREFIX schema: <https://schema.org/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX place: <https://w3id.org/amity/id/place/>
+PREFIX concept: <https://w3id.org/amity/concept/>
+`;
+
+const PREFIX_LINE = /^\s*PREFIX\s+([A-Za-z][\w.-]*|):\s*<([^>]*)>/gim;
+
+/** The prefixes `text` declares: name → its PREFIX line. */
+function declared(text) {
+  const out = new Map();
+  for (const m of text.matchAll(PREFIX_LINE)) out.set(m[1], m[0].trim());
+  return out;
+}
+
+/**
+ * `text` with the predeclared prefixes it uses but does not declare written before it, and how
+ * many lines that adds (error positions are given back in the user's own lines).
+ */
+export function withPrefixes(text, prefixes) {
+  const own = declared(text);
+  const body = text.replace(/#[^\n]*|<[^>\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, ' ');
+  const lines = [];
+  for (const [name, line] of declared(prefixes)) {
+    if (own.has(name)) continue;
+    const used = new RegExp(`(^|[\\s(){}\\[\\],;/|^!=<>*+-])${name.replace(/[.-]/g, '\\$&')}:`).test(body);
+    if (used) lines.push(line);
+  }
+  return lines.length ? { text: `${lines.join('\n')}\n${text}`, added: lines.length } : { text, added: 0 };
+}
+
 function download(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  // CSV with a UTF-8 byte order mark, so that Excel reads the Chinese as UTF-8 (the endpoint's
+  // own text/csv stays as the protocol has it, without one).
+  const bom = name.endsWith('.csv') ? '\uFEFF' : '';
+  const url = URL.createObjectURL(new Blob([bom + text], { type }));
   const a = h('a', { href: url, download: name });
   document.body.append(a);
   a.click();
@@ -44,6 +80,22 @@ export async function render(root, ctx) {
   const pre = h('pre', { 'aria-hidden': 'true' });
   const gutter = h('div', { class: 'gutter', 'aria-hidden': 'true' });
   const editor = h('div', { class: 'editor' }, gutter, h('div', { class: 'code' }, pre, textarea));
+
+  // The predeclared prefixes: shown and editable (kept in this browser); a query gets those it
+  // uses and does not declare itself, written before its text when it runs.
+  const prefixBox = h('textarea', { id: 'prefix-editor', spellcheck: 'false', autocomplete: 'off', rows: '9', 'aria-label': t('query.prefixes') });
+  prefixBox.value = localStorage.getItem('amity.prefixes') || DEFAULT_PREFIXES;
+  const prefixCount = h('span', { class: 'muted' });
+  const countPrefixes = () => { prefixCount.textContent = ` (${declared(prefixBox.value).size})`; };
+  countPrefixes();
+  prefixBox.addEventListener('input', () => { localStorage.setItem('amity.prefixes', prefixBox.value); countPrefixes(); });
+  const resetPrefixes = h('button', { type: 'button', class: 'secondary', onclick: () => {
+    prefixBox.value = DEFAULT_PREFIXES; localStorage.removeItem('amity.prefixes'); countPrefixes();
+  } }, t('query.prefixreset'));
+  const prefixPanel = h('details', { class: 'prefixes', id: 'prefixes' },
+    h('summary', {}, t('query.prefixes'), prefixCount),
+    h('p', { class: 'muted' }, t('query.prefixhelp')), prefixBox, h('div', {}, resetPrefixes));
+  const completeList = attachCompletion(textarea, () => prefixBox.value, () => paint());
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const results = h('div', { id: 'results' });
   const question = h('div', { class: 'question' });
@@ -89,9 +141,9 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
     return q.text === text || withHome(q.text, 'x') === withHome(text, 'x');
   }
 
-  /** The query with its home default (COALESCE(?home, …)) set to `iri`. */
+  /** The query with its home default (`BIND(… AS ?home)`) set to `iri`. */
   function withHome(text, iri) {
-    return text.replace(/COALESCE\(\?home,\s*(<[^>]*>|[\w-]*:[\w-]*)\)/g, `COALESCE(?home, <${iri}>)`);
+    return text.replace(/BIND\(\s*(<[^>]*>|[\w-]*:[\w-]*)\s+AS\s+\?home\s*\)/g, `BIND(<${iri}> AS ?home)`);
   }
 
   function showQuestion() {
@@ -105,7 +157,7 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
         q.row ? h('p', { class: 'muted' }, `${t('query.row')}: ${q.row}`) : null);
       if (home) {
         const select = h('select', { id: 'home-select', 'aria-label': t('query.home') });
-        const current = (textarea.value.match(/COALESCE\(\?home,\s*<([^>]*)>/) || [])[1] || 'https://w3id.org/amity/id/place/beijing';
+        const current = (textarea.value.match(/BIND\(\s*<([^>]*)>\s+AS\s+\?home\s*\)/) || [])[1] || 'https://w3id.org/amity/id/place/beijing';
         homeChoices().then((list) => {
           for (const c of list) {
             select.append(h('option', { value: c.iri, selected: c.iri === current }, lang() === 'zh' ? c.zh : c.en));
@@ -157,7 +209,9 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
       h('section', { 'aria-label': t('query.gallery') }, h('h2', {}, t('query.gallery')), list),
       h('section', {},
         question,
+        prefixPanel,
         editor,
+        completeList,
         h('div', { class: 'toolbar' }, runBtn, h('span', { id: 'editor-hint', class: 'muted' }, t('query.hint')), permalink, downloads),
         status,
         results)));
@@ -167,12 +221,13 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
   showQuestion();
 
   async function run() {
-    const text = textarea.value;
-    const fromGallery = selected && byName.has(selected) && sameQuestion(byName.get(selected), text)
-      && byName.get(selected).text === text;
-    const sameStored = selected && byName.has(selected) && sameQuestion(byName.get(selected), text);
+    const own = textarea.value;
+    const { text, added } = withPrefixes(own, prefixBox.value);
+    const fromGallery = selected && byName.has(selected) && sameQuestion(byName.get(selected), own)
+      && byName.get(selected).text === own;
+    const sameStored = selected && byName.has(selected) && sameQuestion(byName.get(selected), own);
     if (!sameStored) selected = null;
-    setParams({ name: fromGallery ? selected : null, q: fromGallery ? null : text, run: '1' });
+    setParams({ name: fromGallery ? selected : null, q: fromGallery ? null : own, run: '1' });
     permalink.href = location.href;
     showQuestion();
     status.textContent = t('query.running');
@@ -181,11 +236,14 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
     try {
       const isGraph = /^\s*(?:(?:PREFIX|BASE)[^\n]*\n|#[^\n]*\n|\s)*(CONSTRUCT|DESCRIBE)/i.test(text);
       if (isGraph) {
-        const r = await sparql(text, 'text/turtle');
+        // As N-Triples: one triple a line, so they are counted and shown as a table.
+        const r = await sparql(text, 'application/n-triples');
         const ms = Math.round(performance.now() - started);
         last = { text };
-        status.textContent = t('query.rows', { n: r.text.split('\n').filter((l) => l.trim().endsWith('.')).length, ms });
-        results.replaceChildren(h('pre', { class: 'table-wrap' }, r.text));
+        const triples = triplesOf(r.text);
+        status.textContent = t('query.triples', { n: triples.length, ms }) + cut(r.truncated);
+        if (!triples.length) { results.replaceChildren(h('p', { class: 'muted' }, t('query.noresults'))); return; }
+        await resultTable(results, ['subject', 'predicate', 'object'], triples);
         return;
       }
       const r = await sparql(text);
@@ -193,29 +251,24 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
       last = { text };
       const j = r.json;
       if (typeof j.boolean === 'boolean') {
-        status.textContent = t('query.rows', { n: 1, ms });
+        status.textContent = t('query.asked', { ms });
         results.replaceChildren(h('p', {}, t('query.ask', { v: String(j.boolean) })));
         return;
       }
       const vars = j.head.vars;
       const rows = j.results.bindings;
-      status.textContent = t('query.rows', { n: rows.length, ms }) + (r.truncated || j.truncated ? ` (${t('query.truncated')})` : '');
-      const iris = [];
-      for (const b of rows.slice(0, 2000)) for (const v of vars) if (b[v] && b[v].type === 'uri') iris.push(b[v].value);
-      await loadLabels(iris);
+      status.textContent = t('query.rows', { n: rows.length, ms }) + cut(r.truncated);
       if (!rows.length) { results.replaceChildren(h('p', { class: 'muted' }, t('query.noresults'))); return; }
-      const table = h('table', { id: 'results-table' },
-        h('caption', { class: 'muted', style: 'text-align:left' }, t('query.rows', { n: rows.length, ms })),
-        h('thead', {}, h('tr', {}, vars.map((v) => h('th', { scope: 'col' }, v)))));
-      const body = h('tbody');
-      for (const b of rows.slice(0, 5000)) {
-        body.append(h('tr', {}, vars.map((v) => h('td', {}, cell(b[v])))));
-      }
-      table.append(body);
-      results.replaceChildren(h('div', { class: 'table-wrap' }, table));
+      await resultTable(results, vars, rows);
     } catch (e) {
-      const msg = e instanceof QueryError ? e.message : String(e.message || e);
-      const m = msg.match(/(?:line\s*)?(\d+):(\d+)/);
+      let msg = e instanceof QueryError ? e.message : String(e.message || e);
+      // Positions count in the text as sent: take the prefixes written before it off again.
+      let m = msg.match(/(?:line\s*)?(\d+):(\d+)/);
+      if (m && added) {
+        const line = Number(m[1]) - added;
+        msg = line >= 1 ? msg.replace(`${m[1]}:${m[2]}`, `${line}:${m[2]}`) : `${t('query.inprefixes')} ${msg}`;
+        m = line >= 1 ? [m[0], String(line), m[2]] : null;
+      }
       badLine = m ? Number(m[1]) : 0;
       paint();
       status.textContent = t('query.error');
@@ -229,14 +282,9 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
   if (ctx.query.get('run') === '1') await run();
 }
 
-function cell(v) {
-  if (!v) return '';
-  if (v.type === 'uri') {
-    const path = localPath(v.value);
-    const text = label(v.value);
-    return path ? h('a', { href: path + (lang() === 'zh' ? '?lang=zh' : ''), title: v.value }, text)
-      : h('a', { href: v.value, title: v.value, rel: 'noreferrer', target: '_blank' }, text);
-  }
-  if (v.type === 'bnode') return `_:${v.value}`;
-  return v['xml:lang'] ? h('span', { lang: v['xml:lang'] }, v.value) : v.value;
+/** The row cap's notice, when the server's answer was cut (`x-amity-truncated: true; limit=N`). */
+function cut(header) {
+  if (!header) return '';
+  const m = header.match(/limit=(\d+)/);
+  return ' ' + (m ? t('query.cutat', { n: m[1] }) : t('query.truncated'));
 }
