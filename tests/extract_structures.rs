@@ -433,3 +433,26 @@ fn the_home_is_the_side_the_report_speaks_for() {
     let e = gaz.entry(gaz.by_id(&home).unwrap());
     assert_eq!(e.code.as_deref(), Some("513300"), "{home}");
 }
+
+const VISITS: &str = "某某省人民政府外事办公室2023年工作简报\n2023年3月1日\n9月，我省将派出代表团访问美国艾奥瓦州。\n2月21日至24日，副省长一行到访柬埔寨。\n泰国北碧府代表团一行到访我省。\n";
+
+// Proves the home's side sending a delegation (派出代表团访问…) is a visit abroad, not a
+// delegation received, and 到访 goes abroad only to a foreign place named after it: a
+// delegation that 到访我省 was received.
+#[test]
+fn a_delegation_sent_is_a_visit_abroad() {
+    let x = run(VISITS, "河北");
+    let k = keys(&x);
+    assert!(has(&x, "visit_abroad", &["艾奥瓦州"], Some(2023)), "{k:?}");
+    assert!(
+        !has(&x, "delegation_received", &["艾奥瓦州"], Some(2023)),
+        "{k:?}"
+    );
+    assert!(has(&x, "visit_abroad", &["柬埔寨"], Some(2023)), "{k:?}");
+    assert!(
+        k.iter()
+            .any(|(kind, cp, _, _)| kind == "delegation_received"
+                && cp.iter().any(|c| c.contains("北碧"))),
+        "{k:?}"
+    );
+}
