@@ -167,16 +167,7 @@ pub fn valid_segment(s: &str) -> bool {
 /// The description of a resource: its own triples, the triples pointing to it, and the labels
 /// of everything they name, from every graph.
 pub fn describe(store: &Store, iri: &str) -> crate::Result<Vec<oxigraph::model::Triple>> {
-    let text = format!(
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-         CONSTRUCT {{ <{iri}> ?p ?o . ?o rdfs:label ?ol . ?s ?q <{iri}> . ?s rdfs:label ?sl . }}
-         WHERE {{
-           {{ <{iri}> ?p ?o . OPTIONAL {{ ?o rdfs:label ?ol }} }}
-           UNION
-           {{ ?s ?q <{iri}> . OPTIONAL {{ ?s rdfs:label ?sl }} }}
-         }}"
-    );
-    let query = crate::query::parse(&text, None)?;
+    let query = crate::query::parse(&describe_query(iri), None)?;
     let mut out = Vec::new();
     if let QueryResults::Graph(triples) =
         crate::engine::evaluate(store, query, &Default::default())?
@@ -188,9 +179,27 @@ pub fn describe(store: &Store, iri: &str) -> crate::Result<Vec<oxigraph::model::
     Ok(out)
 }
 
+/// The query [`describe`] runs (also sent to a remote store by `serve --endpoint`).
+pub fn describe_query(iri: &str) -> String {
+    format!(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+         CONSTRUCT {{ <{iri}> ?p ?o . ?o rdfs:label ?ol . ?s ?q <{iri}> . ?s rdfs:label ?sl . }}
+         WHERE {{
+           {{ <{iri}> ?p ?o . OPTIONAL {{ ?o rdfs:label ?ol }} }}
+           UNION
+           {{ ?s ?q <{iri}> . OPTIONAL {{ ?s rdfs:label ?sl }} }}
+         }}"
+    )
+}
+
+/// The query [`exists`] runs.
+pub fn exists_query(iri: &str) -> String {
+    format!("ASK {{ <{iri}> ?p ?o }}")
+}
+
 /// Whether the graph has any triple about `iri` as subject.
 pub fn exists(store: &Store, iri: &str) -> crate::Result<bool> {
-    let query = crate::query::parse(&format!("ASK {{ <{iri}> ?p ?o }}"), None)?;
+    let query = crate::query::parse(&exists_query(iri), None)?;
     match crate::engine::evaluate(store, query, &Default::default())? {
         QueryResults::Boolean(b) => Ok(b),
         _ => Ok(false),
@@ -212,7 +221,16 @@ pub fn resource_rdf(
     if !exists(store, &iri)? {
         return Ok(None);
     }
-    let mut triples = describe(store, &iri)?;
+    Ok(Some(write_resource(kind, describe(store, &iri)?, format)?))
+}
+
+/// A resource's description (the triples [`describe_query`] gives) in `format`, sorted, with
+/// the usual prefixes.
+pub fn write_resource(
+    kind: &str,
+    mut triples: Vec<oxigraph::model::Triple>,
+    format: RdfFormat,
+) -> crate::Result<Vec<u8>> {
     triples.sort_by(|a, b| {
         (a.subject.to_string(), a.predicate.as_str())
             .cmp(&(b.subject.to_string(), b.predicate.as_str()))
@@ -235,7 +253,7 @@ pub fn resource_rdf(
     for t in &triples {
         w.serialize_triple(t)?;
     }
-    Ok(Some(w.finish()?))
+    Ok(w.finish()?)
 }
 
 #[cfg(test)]

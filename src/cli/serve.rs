@@ -22,6 +22,14 @@ pub struct Args {
     /// `Authorization: Bearer TOKEN`. Without it the endpoint is read-only.
     #[arg(long, env = "AMITY_UPDATE_TOKEN", hide_env_values = true)]
     update_token: Option<String>,
+    /// Serve a remote SPARQL 1.1 endpoint's data instead of the embedded store: /sparql
+    /// queries, the gallery and the resource pages are sent there (read-only, no SERVICE);
+    /// what only the embedded store can do (updates, the text search, the network view)
+    /// answers 501 and says why. See docs/remote.md.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["data", "with", "store", "service_allowlist"])]
+    endpoint: Option<String>,
+    #[command(flatten)]
+    auth: super::RemoteAuth,
     #[command(flatten)]
     eval: EvalArgs,
     /// Most rows (or triples) in one response; a longer result is cut and flagged with the
@@ -72,7 +80,25 @@ pub fn run(args: Args) -> Result<()> {
     config.result_cache_bytes = args.result_cache_mib << 20;
     config.service_allowlist = args.service_allowlist.clone();
     config.limits = args.eval.limits();
-    let (store, summary) = open_deferred(&args.source)?;
+    let (store, summary) = match &args.endpoint {
+        Some(url) => {
+            if config.update_token.is_some() {
+                return Err(Error::Usage(
+                    "--endpoint serves a remote store read-only: it takes no --update-token".into(),
+                ));
+            }
+            let url = amity::remote::parse_url("--endpoint", url)?;
+            let client = amity::remote::Client::new(args.auth.auth(), config.timeout)?;
+            config.remote = Some(amity::server::Remote::new(url, client));
+            // No data of its own: an empty store that nothing reads.
+            (
+                amity::store::AmityStore::from_store(oxigraph::store::Store::new()?),
+                None,
+            )
+        }
+        None => open_deferred(&args.source)?,
+    };
+    let shown_remote = config.remote.as_ref().map(|r| r.shown());
     if let Some(s) = summary {
         eprintln!(
             "loaded {} rows as {} quads in {:.2?}",
@@ -89,14 +115,19 @@ pub fn run(args: Args) -> Result<()> {
             .await
             .map_err(|e| Error::Usage(format!("cannot listen on {}: {e}", args.bind)))?;
         let addr = listener.local_addr()?;
-        eprintln!(
-            "serving http://{addr}/sparql ({}); Ctrl-C stops",
-            if read_only {
-                "read-only"
-            } else {
-                "updates with the token"
-            }
-        );
+        match &shown_remote {
+            Some(remote) => eprintln!(
+                "serving http://{addr}/sparql (read-only, the remote store {remote}); Ctrl-C stops"
+            ),
+            None => eprintln!(
+                "serving http://{addr}/sparql ({}); Ctrl-C stops",
+                if read_only {
+                    "read-only"
+                } else {
+                    "updates with the token"
+                }
+            ),
+        }
         // The network metrics of an in-memory start, made now that the port is open; answers
         // that need them say so (503) until they are written.
         if state.store().deriving() {

@@ -36,7 +36,7 @@ use spargebra::{Query, Update};
 use tokio::sync::Semaphore;
 
 pub use crate::error::EvalError;
-pub use services::{check_services, check_update, query_pattern};
+pub use services::{check_services, check_update, query_pattern, services_named};
 
 use crate::limits::Limits;
 use crate::query::{write_results, Format};
@@ -271,19 +271,7 @@ impl Cx {
     pub fn query(&self, job: QueryJob) -> Result<Output, EvalError> {
         let results =
             evaluate(&self.store, job.query, &job.options).map_err(|e| self.stopped(e.into()))?;
-        let cap = self.bounds.max_rows;
-        let mut body = Vec::with_capacity(4096);
-        let truncated = write_results(results, job.format, Some(cap), &mut body)
-            .map_err(|e| self.stopped(e.into()))?
-            .then_some(cap);
-        if let (Some(cap), Format::Results(QueryResultsFormat::Json)) = (truncated, job.format) {
-            mark_json_truncated(&mut body, cap);
-        }
-        Ok(Output {
-            body,
-            content_type: job.format.media_type(),
-            truncated,
-        })
+        write_output(results, job.format, self.bounds.max_rows).map_err(|e| self.stopped(e.into()))
     }
 
     /// Applies an update to the live store (through [`AmityStore::update`]).
@@ -337,6 +325,26 @@ impl Cx {
             e => e,
         }
     }
+}
+
+/// Writes results in `format`, at most `cap` rows (or triples); a cut answer says so
+/// (`truncated`, and in SPARQL JSON a `"truncated"` field). The endpoint writes an embedded
+/// answer and one read back from a remote store with it.
+pub fn write_output(
+    results: QueryResults<'_>,
+    format: Format,
+    cap: usize,
+) -> crate::Result<Output> {
+    let mut body = Vec::with_capacity(4096);
+    let truncated = write_results(results, format, Some(cap), &mut body)?.then_some(cap);
+    if let (Some(cap), Format::Results(QueryResultsFormat::Json)) = (truncated, format) {
+        mark_json_truncated(&mut body, cap);
+    }
+    Ok(Output {
+        body,
+        content_type: format.media_type(),
+        truncated,
+    })
 }
 
 /// Adds `"truncated": true, "max_rows": N` to a SPARQL JSON results document.

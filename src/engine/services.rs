@@ -34,8 +34,9 @@ pub fn check_services(
     pattern: &GraphPattern,
     allowlist: &[String],
 ) -> Result<Vec<NamedNode>, EvalError> {
-    let mut found = Vec::new();
-    walk_pattern(pattern, &mut found)?;
+    let mut found = services_named(pattern)?;
+    // The built-in text search is answered here, never a remote call.
+    found.retain(|iri| *iri != super::text::service_iri());
     for iri in &found {
         if !allowlist.iter().any(|a| a == iri.as_str()) {
             return Err(EvalError::Invalid(format!(
@@ -49,13 +50,17 @@ pub fn check_services(
     Ok(found)
 }
 
+/// Every SERVICE IRI a query pattern names, the built-in text search's too; a SERVICE named by a
+/// variable is refused.
+pub fn services_named(pattern: &GraphPattern) -> Result<Vec<NamedNode>, EvalError> {
+    let mut found = Vec::new();
+    walk_pattern(pattern, &mut found)?;
+    Ok(found)
+}
+
 fn walk_pattern(p: &GraphPattern, found: &mut Vec<NamedNode>) -> Result<(), EvalError> {
     match p {
         GraphPattern::Service { name, inner, .. } => {
-            // The built-in text search is answered here, never a remote call.
-            if matches!(name, NamedNodePattern::NamedNode(n) if *n == super::text::service_iri()) {
-                return Ok(());
-            }
             match name {
                 NamedNodePattern::NamedNode(n) => found.push(n.clone()),
                 NamedNodePattern::Variable(v) => {

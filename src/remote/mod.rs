@@ -1,7 +1,7 @@
 //! A remote SPARQL 1.1 store reached over HTTP(S): queries by the SPARQL 1.1 Protocol, updates,
 //! and graphs written by the Graph Store Protocol, with a bearer token or a user and password
-//! (HTTP digest or basic, whichever the server's challenge asks for). Used by `amity push`
-//! and `amity query --endpoint`.
+//! (HTTP digest or basic, whichever the server's challenge asks for). Used by `amity push`,
+//! `amity query --endpoint` and `amity serve --endpoint`.
 //!
 //! Every request is retried when the connection drops or the server answers 502, 503 or 504
 //! (four tries, 0.5 s, 1 s, 2 s apart); any other refusal is an error naming the URL, the
@@ -18,7 +18,8 @@ use oxigraph::sparql::QueryResults;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use reqwest::blocking::{Client as Http, Response};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::{Method, StatusCode, Url};
+pub use reqwest::Url;
+use reqwest::{Method, StatusCode};
 
 use crate::error::{Error, Result};
 
@@ -182,15 +183,24 @@ impl Client {
 
     /// Runs a query (SPARQL 1.1 Protocol, POST form) and returns the answer's body as it comes.
     pub fn query(&self, endpoint: &Url, text: &str, accept: &str) -> Result<Response> {
-        self.post_form(endpoint, "query", text, accept)
+        self.post_form(endpoint, "query", text, accept, &[])
     }
 
     /// Runs an update (SPARQL 1.1 Protocol, POST form).
     pub fn update(&self, endpoint: &Url, text: &str) -> Result<()> {
-        self.post_form(endpoint, "update", text, "*/*").map(drop)
+        self.post_form(endpoint, "update", text, "*/*", &[])
+            .map(drop)
     }
 
-    fn post_form(&self, endpoint: &Url, field: &str, text: &str, accept: &str) -> Result<Response> {
+    /// Sends `field=text` and the `extra` protocol parameters (`default-graph-uri`, …) as a form.
+    fn post_form(
+        &self,
+        endpoint: &Url,
+        field: &str,
+        text: &str,
+        accept: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<Response> {
         let mut headers = HeaderMap::new();
         headers.insert(
             CONTENT_TYPE,
@@ -201,7 +211,13 @@ impl Client {
             HeaderValue::from_str(accept)
                 .map_err(|_| Error::Usage(format!("bad Accept {accept:?}")))?,
         );
-        let body = format!("{field}={}", utf8_percent_encode(text, NON_ALPHANUMERIC));
+        let mut body = format!("{field}={}", utf8_percent_encode(text, NON_ALPHANUMERIC));
+        for (k, v) in extra {
+            body.push_str(&format!(
+                "&{k}={}",
+                utf8_percent_encode(v, NON_ALPHANUMERIC)
+            ));
+        }
         self.send(Method::POST, endpoint, &headers, Some(body.as_bytes()))
     }
 
@@ -288,10 +304,23 @@ pub fn run_query(
     text: &str,
     kind: crate::query::ResultKind,
 ) -> Result<QueryResults<'static>> {
+    run_query_with(client, endpoint, text, kind, &[])
+}
+
+/// [`run_query`] with further SPARQL 1.1 Protocol parameters (`default-graph-uri`,
+/// `named-graph-uri`), as `amity serve --endpoint` forwards them.
+pub fn run_query_with(
+    client: &Client,
+    endpoint: &Url,
+    text: &str,
+    kind: crate::query::ResultKind,
+    protocol: &[(&str, &str)],
+) -> Result<QueryResults<'static>> {
     use crate::query::ResultKind;
+    let query = |accept: &str| client.post_form(endpoint, "query", text, accept, protocol);
     match kind {
         ResultKind::Solutions | ResultKind::Boolean => {
-            let resp = client.query(endpoint, text, "application/sparql-results+json")?;
+            let resp = query("application/sparql-results+json")?;
             let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
                 .for_reader(resp)
                 .map_err(|e| {
@@ -319,7 +348,7 @@ pub fn run_query(
             })
         }
         ResultKind::Graph => {
-            let resp = client.query(endpoint, text, "application/n-triples, text/turtle;q=0.9")?;
+            let resp = query("application/n-triples, text/turtle;q=0.9")?;
             let format = resp
                 .headers()
                 .get(CONTENT_TYPE)
@@ -398,7 +427,7 @@ fn request_target(url: &Url) -> String {
 }
 
 /// A URL as shown in messages: without a password.
-fn shown(url: &Url) -> String {
+pub fn shown(url: &Url) -> String {
     let mut u = url.clone();
     let _ = u.set_password(None);
     u.set_query(None);

@@ -11,9 +11,37 @@ use super::AppState;
 
 /// `GET /health`: whether a store is loaded, its size, uptime and load.
 pub async fn health(State(state): State<AppState>) -> Response {
+    if let Some(remote) = state.remote() {
+        // Nothing is said about the remote store's contents: amity does not hold them.
+        return Json(serde_json::json!({
+            "status": "ok",
+            "store": "remote",
+            "endpoint": remote.shown(),
+            "store_loaded": false,
+            "triples": null,
+            "graphs": null,
+            "uptime_seconds": state.inner.started.elapsed().as_secs(),
+            "evaluations_running": state.in_flight(),
+            "max_concurrent": state.config().max_concurrent,
+            "read_only": true,
+            "stored_queries": state.gallery().entries.len(),
+            "metrics_ready": false,
+            "result_cache": null,
+            // What only the embedded store has, answered 501 here.
+            "unavailable": [
+                "SPARQL Update, the Graph Store Protocol (/store) and /reload",
+                "the text search (SERVICE am:search, /api/search)",
+                "the network view (/api/summary, /api/places, /api/path, /api/network.*, /api/layout)",
+                "SERVICE calls of any kind",
+                "amity's evaluation guard and memory budget (the remote store applies its own limits)",
+            ],
+        }))
+        .into_response();
+    }
     let stats = state.stats();
     Json(serde_json::json!({
         "status": "ok",
+        "store": "embedded",
         "store_loaded": true,
         // null until the background count finishes; `stats_current` is false while a
         // recount after a change is running.

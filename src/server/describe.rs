@@ -42,7 +42,10 @@ pub fn service_description(
             "negotiation gave a results format for RDF",
         ));
     };
-    let stats = state.stats();
+    // On a remote store (serve --endpoint) nothing is said that amity cannot know: no counts
+    // (the local store is empty), no Graph Store endpoint, no union default graph.
+    let remote = state.remote().is_some();
+    let stats = if remote { None } else { state.stats() };
     let mut t: Vec<Triple> = Vec::new();
     let mut add = |s: &NamedOrBlankNode, p: NamedNode, o: Term| {
         t.push(Triple::new(s.clone(), p, o));
@@ -64,11 +67,13 @@ pub fn service_description(
         .strip_suffix("/sparql")
         .map(|root| format!("{root}/store"))
         .unwrap_or_else(|| format!("{endpoint}/store"));
-    add(
-        &service,
-        crate::vocab::am::GRAPH_STORE.into_owned(),
-        NamedNode::new_unchecked(store_endpoint).into(),
-    );
+    if !remote {
+        add(
+            &service,
+            crate::vocab::am::GRAPH_STORE.into_owned(),
+            NamedNode::new_unchecked(store_endpoint).into(),
+        );
+    }
     if state.config().update_token.is_some() {
         add(
             &service,
@@ -76,7 +81,9 @@ pub fn service_description(
             sd("SPARQL11Update").into(),
         );
     }
-    add(&service, sd("feature"), sd("UnionDefaultGraph").into());
+    if !remote {
+        add(&service, sd("feature"), sd("UnionDefaultGraph").into());
+    }
     for f in [
         "SPARQL_Results_JSON",
         "SPARQL_Results_XML",

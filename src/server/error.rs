@@ -35,7 +35,8 @@ pub enum AppError {
     UnsupportedMediaType(String),
     /// 422: a reload found errors in `data/` (the old data keeps serving).
     InvalidData(String),
-    /// 502: an allowlisted SERVICE could not be answered.
+    /// 502: an allowlisted SERVICE could not be answered, or the remote store (`serve
+    /// --endpoint`) refused or could not be reached.
     BadGateway(String),
     /// 503: the evaluation passed its deadline and was stopped.
     Deadline(Duration),
@@ -46,6 +47,9 @@ pub enum AppError {
     /// 503 with `Retry-After`: what was asked needs something still being made at start-up
     /// (the network metrics); the value says what.
     NotReady(String),
+    /// 501: what was asked exists only in the embedded store, and this server reads a remote
+    /// one (`serve --endpoint`); the value says what and why.
+    NotImplemented(String),
     /// 500: a bug or a storage failure; the detail is logged, not sent.
     Internal(String),
 }
@@ -73,6 +77,7 @@ impl AppError {
             | AppError::OverMemory(_)
             | AppError::Busy { .. }
             | AppError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -87,7 +92,8 @@ impl AppError {
             | AppError::UnsupportedMediaType(m)
             | AppError::InvalidData(m)
             | AppError::BadGateway(m)
-            | AppError::NotReady(m) => m.clone(),
+            | AppError::NotReady(m)
+            | AppError::NotImplemented(m) => m.clone(),
             AppError::MethodNotAllowed { message, .. } => message.clone(),
             AppError::BodyTimeout(d) => format!(
                 "the request body did not arrive within {} s; send it in one go",
@@ -181,6 +187,8 @@ impl From<crate::Error> for AppError {
             Error::Limit(e) => AppError::BadRequest(e.to_string()),
             Error::QueryEvaluation(e) => EvalError::from(e).into(),
             Error::Data(e) => AppError::InvalidData(e.to_string()),
+            // The remote store (serve --endpoint) refused or could not be reached.
+            Error::Remote(m) => AppError::BadGateway(format!("the remote store: {m}")),
             other => AppError::internal(other.to_string()),
         }
     }

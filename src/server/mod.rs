@@ -1,6 +1,7 @@
 //! The HTTP layer: SPARQL 1.1 Protocol at `/sparql`, the Graph Store Protocol at `/store`, the
 //! stored queries at `/queries`, the network API at `/api/*`, the browser UI (`/`, `/ui/*`,
 //! `/id/*`, `/api/gallery`, `/api/layout`), `/health`, and (with the update token) `/reload`.
+//! With [`Config::remote`] the queries go to a remote SPARQL 1.1 store instead (`remote`).
 //!
 //! Only this module knows axum and HTTP status codes: every route, error response
 //! ([`AppError`]) and content negotiation (`negotiate`) is here, and every route evaluates
@@ -21,6 +22,7 @@ mod negotiate;
 mod network;
 mod params;
 mod queries;
+mod remote;
 pub mod review;
 mod search;
 mod sparql;
@@ -55,6 +57,7 @@ use crate::store::AmityStore;
 type NetParams = axum::extract::Query<std::collections::HashMap<String, String>>;
 
 pub use error::AppError;
+pub use remote::Remote;
 
 /// Header that flags a result cut at the row cap.
 pub const TRUNCATED_HEADER: &str = "x-amity-truncated";
@@ -96,6 +99,10 @@ pub struct Config {
     pub limits: crate::limits::Limits,
     /// Bytes of stored questions' answers kept per store version (0: none kept).
     pub result_cache_bytes: usize,
+    /// A remote SPARQL 1.1 store to read instead of the embedded one (`serve --endpoint`):
+    /// queries go there, what only the embedded store can do is answered 501
+    /// (src/server/remote.rs).
+    pub remote: Option<Remote>,
 }
 
 impl Config {
@@ -132,6 +139,7 @@ impl Config {
             shutdown_grace: Duration::from_secs(10),
             limits: b.limits,
             result_cache_bytes: 64 << 20,
+            remote: None,
         }
     }
 }
@@ -302,6 +310,11 @@ impl AppState {
         self.inner.engine.store()
     }
 
+    /// The remote store this server reads instead of its own, if any (`serve --endpoint`).
+    pub fn remote(&self) -> Option<&Remote> {
+        self.inner.config.remote.as_ref()
+    }
+
     /// The engine every route evaluates through.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
@@ -458,6 +471,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/gallery", get(ui::gallery))
         .route("/api/layout", get(ui::layout))
         .fallback(admin::not_found)
+        // On a remote store, the routes only the embedded one serves answer 501 and why.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            remote::guard,
+        ))
         .with_state(state.clone())
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(compression)

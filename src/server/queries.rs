@@ -76,6 +76,20 @@ pub async fn run(
         &all,
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
     )?;
+    if state.remote().is_some() {
+        // The parameters written into the text (the remote store takes only text); no cache:
+        // the remote store changes without this server knowing.
+        super::remote::refuse_services(&entry.query)?;
+        let text = crate::gallery::bind_text(&entry.meta.text, &bindings)?;
+        let kind = result_kind(&entry.query);
+        drop(gallery);
+        let out = super::remote::answer(&state, text, kind, format, Vec::new()).await?;
+        return Ok(sparql::respond_with(
+            out.body.into(),
+            out.content_type,
+            out.truncated,
+        ));
+    }
     // The cache key: parameters by name (the same question asked in another order is the
     // same question), with the response's media type.
     let mut canonical = values.clone();

@@ -57,6 +57,9 @@ pub async fn handle(
                     message: "updates must be sent by POST".into(),
                 });
             }
+            if state.remote().is_some() {
+                return Err(super::remote::no_updates(&state));
+            }
             params::require_token(&state, &headers, "SPARQL Update")?;
             run_update(&state, &update, &op.params, &base).await
         }
@@ -189,6 +192,18 @@ async fn run_query(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    if state.remote().is_some() {
+        return run_remote(
+            state,
+            headers,
+            text,
+            params,
+            base,
+            default_graphs,
+            named_graphs,
+        )
+        .await;
+    }
     let (text, params, base) = (text.to_string(), params.to_vec(), base.to_string());
     let out = state
         .engine()
@@ -211,6 +226,58 @@ async fn run_query(
                 format,
             };
             Ok::<_, AppError>(cx.query(job)?)
+        })
+        .await?;
+    Ok(respond_with(
+        out.body.into(),
+        out.content_type,
+        out.truncated,
+    ))
+}
+
+/// A query on the remote store (`serve --endpoint`): parsed here within the limits (so only a
+/// query, and one amity can read, is ever sent), refused if it names a SERVICE, sent with its
+/// protocol dataset and this endpoint's base IRI, and written as an embedded answer is.
+async fn run_remote(
+    state: &AppState,
+    headers: &HeaderMap,
+    text: &str,
+    params: &[(String, String)],
+    base: &str,
+    default_graphs: Vec<NamedNode>,
+    named_graphs: Vec<NamedNode>,
+) -> Result<Response, AppError> {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut protocol: Vec<(&'static str, String)> = Vec::new();
+    protocol.extend(
+        default_graphs
+            .into_iter()
+            .map(|g| ("default-graph-uri", g.into_string())),
+    );
+    protocol.extend(
+        named_graphs
+            .into_iter()
+            .map(|g| ("named-graph-uri", g.into_string())),
+    );
+    let remote = state.remote().cloned().expect("a remote store");
+    let (text, params, base) = (text.to_string(), params.to_vec(), base.to_string());
+    let out = state
+        .engine()
+        .run(move |cx| {
+            let query = cx.parse(&text, Some(&base))?;
+            super::remote::refuse_services(&query)?;
+            let kind = result_kind(&query);
+            let format = negotiate::choose_with_params(kind, &params, accept.as_deref())?;
+            // Relative IRIs resolve against this endpoint, as they do on the embedded store;
+            // a BASE of the query's own, coming after, still wins.
+            let sent = format!("BASE <{base}>\n{text}");
+            let protocol: Vec<(&str, &str)> =
+                protocol.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let results = remote.run(&sent, kind, &protocol)?;
+            Ok::<_, AppError>(engine::write_output(results, format, cx.bounds().max_rows)?)
         })
         .await?;
     Ok(respond_with(

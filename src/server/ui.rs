@@ -47,6 +47,10 @@ fn asset_response(asset: &ui::Asset, etag: &str, headers: &HeaderMap) -> Respons
 /// thread, outside the evaluation pool, so a page view never holds a slot for it; a request
 /// that wants the layout meanwhile waits for it within its deadline ([`layout`]).
 fn warm(state: &AppState) {
+    if state.remote().is_some() {
+        // No network view on a remote store (/api/layout answers 501).
+        return;
+    }
     let version = state.store().version();
     if state.layouts().known(version, ui::DEFAULT_SEED) {
         return;
@@ -168,6 +172,9 @@ pub async fn resource(
     )?;
     let vary = (header::VARY, HeaderValue::from_static("Accept"));
     let iri = crate::vocab::resource(&kind, &id);
+    if let Some(remote) = state.remote().cloned() {
+        return remote_resource(state, remote, rep, kind, id, headers).await;
+    }
     match rep {
         Representation::Html => {
             let (k, i) = (kind.clone(), id.clone());
@@ -197,6 +204,77 @@ pub async fn resource(
                 .ok_or_else(|| {
                     AppError::NotFound(format!("the graph has nothing about <{iri}>"))
                 })?;
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static(format.media_type()),
+                    ),
+                    vary,
+                ],
+                body,
+            )
+                .into_response())
+        }
+    }
+}
+
+/// `GET /id/{kind}/{id}` on a remote store: the same two queries the embedded store runs
+/// (whether the resource exists, then its description), sent there.
+async fn remote_resource(
+    state: AppState,
+    remote: super::Remote,
+    rep: Representation,
+    kind: String,
+    id: String,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    use crate::query::ResultKind;
+    use oxigraph::sparql::QueryResults;
+    let vary = (header::VARY, HeaderValue::from_static("Accept"));
+    let iri = crate::vocab::resource(&kind, &id);
+    let valid = ui::valid_segment(&kind) && ui::valid_segment(&id);
+    let (k, ask) = (kind.clone(), iri.clone());
+    let body = state
+        .engine()
+        .run(move |_| {
+            if !valid {
+                return Ok::<_, AppError>(None);
+            }
+            let found = matches!(
+                remote.run(&ui::exists_query(&ask), ResultKind::Boolean, &[])?,
+                QueryResults::Boolean(true)
+            );
+            match rep {
+                _ if !found => Ok(None),
+                Representation::Html => Ok(Some(Vec::new())),
+                Representation::Rdf(format) => {
+                    let mut triples = Vec::new();
+                    if let QueryResults::Graph(ts) =
+                        remote.run(&ui::describe_query(&ask), ResultKind::Graph, &[])?
+                    {
+                        for t in ts {
+                            triples.push(t.map_err(|e| AppError::BadGateway(e.to_string()))?);
+                        }
+                    }
+                    Ok(Some(ui::write_resource(&k, triples, format)?))
+                }
+            }
+        })
+        .await?;
+    match rep {
+        Representation::Html => {
+            let mut r = shell(State(state), headers).await;
+            if body.is_none() {
+                *r.status_mut() = StatusCode::NOT_FOUND;
+            }
+            r.headers_mut().insert(vary.0, vary.1);
+            Ok(r)
+        }
+        Representation::Rdf(format) => {
+            let body = body.ok_or_else(|| {
+                AppError::NotFound(format!("the graph has nothing about <{iri}>"))
+            })?;
             Ok((
                 [
                     (
