@@ -1,6 +1,6 @@
 // Shared by the network and map pages: the merged network from /api/layout, filters kept in
 // the URL (kinds, years, sources), colours and sizes.
-import { h, setParams } from './app.js';
+import { h, setParams } from './dom.js';
 import { t, lang } from './i18n.js';
 import { loadLabels, label, localPath } from './sparql.js';
 

@@ -446,6 +446,39 @@ await step('map page', async () => {
   await page.click('#map-table summary');
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('map');
+  // Labels placed greedily never overlap; continents are not points, countries not arc ends.
+  const m = await page.evaluate(() => ({ labels: window.amityMap.labels, places: window.amityMap.places, arcs: window.amityMap.arcs }));
+  check(m.labels.length >= 5, `labels drawn: ${m.labels.length}`);
+  for (const [k, a] of m.labels.entries()) for (const b of m.labels.slice(k + 1)) {
+    check(!(a.box[0] < b.box[2] && a.box[2] > b.box[0] && a.box[1] < b.box[3] && a.box[3] > b.box[1]), `labels overlap: ${a.text} / ${b.text}`);
+  }
+  check(!m.places.some((p) => /\/place\/(africa|angola)$/.test(p)), 'a continent or country drawn as a point');
+  check(!m.arcs.some((a) => /\/place\/(africa|angola)$/.test(a.from) || /\/place\/(africa|angola)$/.test(a.to)), 'an arc ends at a continent or country');
+});
+
+await step('map: only events, antimeridian', async () => {
+  await page.goto(`${base}/map?kinds=event`);
+  await ready('map', 60000);
+  const m = await page.evaluate(() => {
+    const c = document.getElementById('map-canvas'), g = c.getContext('2d'), r = c.getBoundingClientRect(), d = devicePixelRatio;
+    const pixel = (lon, lat) => { const p = window.amityMap.project(lon, lat); return [...g.getImageData(Math.round((p.x - r.left) * d), Math.round((p.y - r.top) * d), 1, 1).data].slice(0, 3).join(','); };
+    return {
+      arcs: window.amityMap.arcs, unplaced: window.amityMap.unplaced, status: document.querySelector('.status').textContent,
+      // Open sea in the bands where Russia and Fiji cross 180° (a full-width band would be land there).
+      sea: [[-20, 68], [-170, 70], [5, 69], [-100, -16.3], [-150, -16.5]].map(([lon, lat]) => [lon, lat, pixel(lon, lat)]),
+      land: pixel(100, 65), ocean: pixel(-30, 0),
+    };
+  });
+  for (const [lon, lat, px] of m.sea) check(px === m.ocean, `land colour at ${lon}°, ${lat}° (a ring across the antimeridian?): ${px} vs sea ${m.ocean}`);
+  check(m.land !== m.ocean, 'Siberia is land');
+  check(m.arcs.length > 0 && m.arcs.every((a) => a.kind === 'event' && a.heldIn), `every event line ends where the event was held: ${JSON.stringify(m.arcs.filter((a) => !a.heldIn))}`);
+  const unplaced = new Set(m.unplaced);
+  check(unplaced.has('https://w3id.org/amity/id/event/ev-leader-meetings'), 'leader meetings (no place) are not drawn');
+  check(!m.arcs.some((a) => unplaced.has(a.fact)), 'no arc starts at an event without a place');
+  const hanoi = m.arcs.filter((a) => a.fact.endsWith('/ev-hanoi-30th'));
+  check(hanoi.length && hanoi.every((a) => a.heldIn.endsWith('/place/beijing') && a.from.endsWith('/place/hanoi')), `held in Beijing, Hanoi the party from elsewhere: ${JSON.stringify(hanoi)}`);
+  check(/not drawn/.test(m.status), `the status counts what is not drawn: ${m.status}`);
+  await shot('map-events');
 });
 
 await step('timeline page', async () => {

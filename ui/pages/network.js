@@ -2,8 +2,9 @@
 // Positions come from the server's deterministic layout (/api/layout?seed=N), so filters
 // and scope never move a node. URL: ?scope=all|beijing&size=degree|pagerank
 // &colour=country|community&kinds=…&src=…&from=&to=&seed=N.
-import { h, navigate, setParams } from '../app.js';
+import { h, navigate, setParams } from '../dom.js';
 import { t } from '../i18n.js';
+import { panZoom } from '../panzoom.js';
 import {
   loadNetwork, readFilters, filterControls, visibleEdges, nodeLabel, countryLabel, nodePath, colouring, legendEl,
   BEIJING, KIND_COLOURS,
@@ -243,59 +244,21 @@ export async function render(root, ctx) {
   }
 
   // Interaction: drag to pan, wheel to zoom, hover for a label, click to open.
-  let drag = null;
-  const local = (ev) => { const r = canvas.getBoundingClientRect(); return [ev.clientX - r.left, ev.clientY - r.top]; };
-  canvas.addEventListener('pointerdown', (ev) => {
-    const [x, y] = local(ev);
-    drag = { x, y, tx: view.tx, ty: view.ty, moved: false };
-    canvas.setPointerCapture(ev.pointerId);
-  });
-  canvas.addEventListener('pointermove', (ev) => {
-    const [x, y] = local(ev);
-    if (drag) {
-      if (Math.hypot(x - drag.x, y - drag.y) > 4) drag.moved = true;
-      if (drag.moved) { canvas.classList.add('dragging'); view.tx = drag.tx + x - drag.x; view.ty = drag.ty + y - drag.y; draw(); }
-      return;
-    }
-    const i = nodeAt(x, y);
-    if (i !== hover) { hover = i; draw(); }
-    canvas.style.cursor = i >= 0 ? 'pointer' : '';
-    if (i >= 0) {
-      tooltip.textContent = `${nodeLabel(net, i)} · ${countryLabel(net, net.nodes[i].c)} · ${deg[i]} ${t('net.links')}`;
-      tooltip.style.display = 'block';
-      tooltip.style.left = `${Math.min(x + 12, canvas.clientWidth - 200)}px`;
-      tooltip.style.top = `${y + 12}px`;
-    } else tooltip.style.display = 'none';
-  });
-  canvas.addEventListener('pointerleave', () => { tooltip.style.display = 'none'; if (hover >= 0) { hover = -1; draw(); } });
-  canvas.addEventListener('pointerup', (ev) => {
-    const d = drag;
-    drag = null;
-    canvas.classList.remove('dragging');
-    if (d && !d.moved) {
-      const [x, y] = local(ev);
+  const { zoomAt } = panZoom(canvas, view, {
+    draw, fit, min: 0.2, max: 400,
+    hover(x, y) {
       const i = nodeAt(x, y);
-      const p = i >= 0 && nodePath(net, i);
-      if (p) navigate(p);
-    }
-  });
-  const zoomAt = (x, y, k) => {
-    const s2 = Math.max(view.fitS * 0.2, Math.min(view.fitS * 400, view.s * k));
-    view.tx = x - (x - view.tx) * (s2 / view.s);
-    view.ty = y - (y - view.ty) * (s2 / view.s);
-    view.s = s2;
-    draw();
-  };
-  canvas.addEventListener('wheel', (ev) => { ev.preventDefault(); const [x, y] = local(ev); zoomAt(x, y, Math.exp(-ev.deltaY * 0.0015)); }, { passive: false });
-  canvas.addEventListener('keydown', (ev) => {
-    const w = canvas.clientWidth, hh = canvas.clientHeight;
-    const moves = { ArrowLeft: [60, 0], ArrowRight: [-60, 0], ArrowUp: [0, 60], ArrowDown: [0, -60] };
-    if (moves[ev.key]) { view.tx += moves[ev.key][0]; view.ty += moves[ev.key][1]; draw(); }
-    else if (ev.key === '+' || ev.key === '=') zoomAt(w / 2, hh / 2, 1.3);
-    else if (ev.key === '-' || ev.key === '_') zoomAt(w / 2, hh / 2, 1 / 1.3);
-    else if (ev.key === '0') { fit(); draw(); }
-    else return;
-    ev.preventDefault();
+      if (i !== hover) { hover = i; draw(); }
+      canvas.style.cursor = i >= 0 ? 'pointer' : '';
+      if (i >= 0) {
+        tooltip.textContent = `${nodeLabel(net, i)} · ${countryLabel(net, net.nodes[i].c)} · ${deg[i]} ${t('net.links')}`;
+        tooltip.style.display = 'block';
+        tooltip.style.left = `${Math.min(x + 12, canvas.clientWidth - 200)}px`;
+        tooltip.style.top = `${y + 12}px`;
+      } else tooltip.style.display = 'none';
+    },
+    leave() { tooltip.style.display = 'none'; if (hover >= 0) { hover = -1; draw(); } },
+    click(x, y) { const i = nodeAt(x, y); const p = i >= 0 && nodePath(net, i); if (p) navigate(p); },
   });
   const resize = new ResizeObserver(() => draw());
   resize.observe(canvas);

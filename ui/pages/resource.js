@@ -1,6 +1,6 @@
 // `/id/{kind}/{id}` (and `/wd/{QID}` for Wikidata places): everything the graph says about a
 // resource, each fact with the sentence it comes from and a link to it in the report.
-import { h, link } from '../app.js';
+import { h, link } from '../dom.js';
 import { t, lang } from '../i18n.js';
 import { sparql, PREFIXES, iriRef, loadLabels, label, localPath, shortIri } from '../sparql.js';
 

@@ -1,6 +1,6 @@
 // `/search?q=…`: the text index's answers (`GET /api/search`, up to 50), best first, each
 // with its kind, both names, score and the matched snippet, linking to its page.
-import { h, link } from '../app.js';
+import { h, link } from '../dom.js';
 import { t } from '../i18n.js';
 import { search, cleanQuery, setSearchText, pathOf, names, kindName, partLabels, marked } from '../searchbox.js';
 

@@ -1,6 +1,6 @@
 // `/timeline`: events and agreements on a time axis, grouped by report, home city (where the
 // report's publisher is based), task or partner country. URL: ?group=report|home|task|country.
-import { h, link, setParams } from '../app.js';
+import { h, link, setParams } from '../dom.js';
 import { t, lang } from '../i18n.js';
 import { select, loadLabels, label, localPath } from '../sparql.js';
 
