@@ -488,6 +488,24 @@ await step('timeline page', async () => {
   const groups = await page.locator('.tl-group h2').count();
   check(groups >= 5, `one group per report by default: ${groups}`);
   await shot('timeline');
+  // Ties are on it from their start year; the axis covers every dated fact.
+  const since = await page.$$eval('.tl-bar.tie .tl-since', (a) => a.map((x) => x.textContent));
+  check(since.includes('1979') && since.includes('1994'), `ties from 1979 and 1994: ${since.slice(0, 10)}`);
+  for (const width of [1400, 400]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(300);
+    const axis = await page.evaluate(() => {
+      const group = document.querySelector('.tl-group');
+      const labels = [...group.querySelectorAll('.tl-axis span')].map((x) => x.getBoundingClientRect());
+      const lines = [...group.querySelectorAll('.tl-grid span')].map((x) => x.getBoundingClientRect().left);
+      return { labels: labels.map((b) => [b.left, b.right]), centres: labels.map((b) => (b.left + b.right) / 2), lines, first: group.querySelector('.tl-axis span').textContent };
+    });
+    check(axis.labels.length >= 3, `${width} px: year labels ${axis.labels.length}`);
+    check(Number(axis.first) <= 1980, `${width} px: the axis starts by 1980: ${axis.first}`);
+    for (let k = 1; k < axis.labels.length; k++) check(axis.labels[k][0] >= axis.labels[k - 1][1] + 2, `${width} px: year labels overlap`);
+    check(axis.lines.length === axis.centres.length && axis.lines.every((x, k) => Math.abs(x - axis.centres[k]) <= 1.5), `${width} px: grid lines off the labels: ${axis.lines.slice(0, 3)} / ${axis.centres.slice(0, 3)}`);
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
   await page.selectOption('#tl-group', 'home');
   check(await page.locator('.tl-group h2', { hasText: 'Changzhou' }).count() === 1 && await page.locator('.tl-group h2', { hasText: 'Beijing' }).count() === 1, 'grouped by home city');
   await shot('timeline-home');
