@@ -481,6 +481,32 @@ await step('map: only events, antimeridian', async () => {
   await shot('map-events');
 });
 
+await step('focus: Guangzhou from its page on the map, network and timeline', async () => {
+  await page.goto(`${base}/id/place/guangzhou`);
+  await ready('resource');
+  await page.click('a.focus-link[href^="/map"]');
+  await ready('map', 60000);
+  check(new URL(page.url()).searchParams.get('focus') === 'guangzhou', `focus in the URL: ${page.url()}`);
+  const m = await page.evaluate(() => ({ focus: window.amityMap.focus, top: window.amityMap.topLabel, near: window.amityMap.near.length, status: document.querySelector('.status').textContent }));
+  check(m.focus === 'https://w3id.org/amity/id/place/guangzhou' && m.top === 'Guangzhou' && m.near > 10, `map focus: ${JSON.stringify(m)}`);
+  check(/in focus: Guangzhou, [1-9]\d* links/.test(m.status), `map status: ${m.status}`);
+  await shot('map-focus');
+  await page.fill('#focus', 'Hanoi');
+  await page.press('#focus', 'Enter');
+  await page.waitForFunction(() => window.amityMap.focus === 'https://w3id.org/amity/id/place/hanoi');
+  check(new URL(page.url()).searchParams.get('focus') === 'hanoi', `focus box writes the URL: ${page.url()}`);
+  await page.click('#focus-clear');
+  await page.waitForFunction(() => window.amityMap.focus === null);
+  await page.goto(`${base}/network?focus=guangzhou`);
+  await ready('network', 60000);
+  const n = await page.evaluate(() => ({ focus: window.amityNetwork.focus, links: window.amityNetwork.focusLinks }));
+  check(n.focus === 'https://w3id.org/amity/id/place/guangzhou' && n.links > 10, `network focus: ${JSON.stringify(n)}`);
+  await page.goto(`${base}/timeline?focus=guangzhou`);
+  await ready('timeline');
+  const hi = await page.locator('.tl-row.focus').count(), dim = await page.locator('.tl-row.dim').count();
+  check(hi > 10 && dim > 10, `timeline focus: ${hi} highlighted, ${dim} dimmed`);
+});
+
 await step('timeline page', async () => {
   await page.goto(`${base}/timeline`);
   await ready('timeline');

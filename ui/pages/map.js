@@ -10,11 +10,14 @@
 //   counts them, the table lists them).
 // - Labels are placed greedily, most linked place first, skipping any that would overlap one
 //   already drawn; more appear as you zoom; the hovered place's label is always drawn.
+// - `focus=` a place: its links drawn strong, the rest and the places it is not linked to
+//   dimmed, its label placed first and painted last (always on top). Home cities (where a
+//   report's publisher is based) are ringed.
 import { h, navigate } from '../dom.js';
 import { t } from '../i18n.js';
 import { select } from '../sparql.js';
 import { panZoom } from '../panzoom.js';
-import { loadNetwork, readFilters, filterControls, visibleEdges, nodeLabel, countryLabel, nodePath, KIND_COLOURS, KINDS } from '../netdata.js';
+import { loadNetwork, readFilters, filterControls, visibleEdges, nodeLabel, countryLabel, nodePath, readFocus, focusControl, loadHomes, KIND_COLOURS, KINDS } from '../netdata.js';
 
 let world = null;
 let venues = null;
@@ -57,7 +60,7 @@ export async function render(root, ctx) {
     for (const r of rows) { if (!m.has(r.e)) m.set(r.e, []); m.get(r.e).push(r.p); }
     return m;
   });
-  const [net, geo, heldIn] = await Promise.all([loadNetwork(Number(ctx.query.get('seed')) || 1), world, venues]);
+  const [net, geo, heldIn, homes] = await Promise.all([loadNetwork(Number(ctx.query.get('seed')) || 1), world, venues, loadHomes()]);
   if (!ctx.current()) return;
   const f = readFilters(ctx.query, net);
   const canvas = h('canvas', { tabindex: '0', role: 'img', 'aria-label': t('map.alt'), id: 'map-canvas' });
@@ -66,24 +69,30 @@ export async function render(root, ctx) {
   const details = h('details', { class: 'alt', id: 'map-table' }, h('summary', {}, t('net.table')), tableBox);
   details.addEventListener('toggle', () => { if (details.open) buildTable(); });
   const sw = (style) => h('span', { class: 'sw', style: `width:1.4em;border-radius:0;border:0;${style}` });
-  root.append(filterControls(net, f, () => compute()),
+  // Areas: countries and continents are never points.
+  const isArea = (i) => net.nodes[i].lv === 'Country' || net.nodes[i].lv === 'Continent';
+  const has = (i) => net.nodes[i].lat !== undefined && net.nodes[i].lon !== undefined && !isArea(i);
+  let focus = readFocus(ctx.query, net);
+  const candidates = net.nodes.map((n, i) => i).filter((i) => net.nodes[i].src & 1 && has(i));
+  const filters = filterControls(net, f, () => compute());
+  filters.append(focusControl(net, candidates, focus, (i) => { focus = i; compute(); }));
+  root.append(filters,
     h('p', { class: 'muted' }, `${t('map.help')} ${t('map.nocoords')}`),
     h('div', { class: 'legend', 'aria-hidden': 'true' },
       h('span', {}, sw(`height:.25em;vertical-align:.2em;background:${KIND_COLOURS[0]}`), t('net.tie')),
       h('span', {}, sw(`height:.25em;vertical-align:.2em;background:${KIND_COLOURS[1]}`), t('net.agreement')),
       h('span', {}, sw(`width:.8em;background:${KIND_COLOURS[2]}`), t('map.venue')),
       h('span', {}, sw(`height:0;vertical-align:.25em;border-top:2px dashed ${KIND_COLOURS[2]}`), t('map.counterpart')),
-      h('span', {}, sw('background:#e8d9a8'), t('map.area'))),
+      h('span', {}, sw('background:#e8d9a8'), t('map.area')),
+      h('span', {}, h('span', { class: 'sw', style: 'background:#1d4e89;box-shadow:0 0 0 2px #fff,0 0 0 3.5px #1a1a1a' }), t('net.homecity'))),
     h('div', { class: 'viz' }, canvas, tooltip), status, details);
 
   const g = canvas.getContext('2d');
   const dpr = window.devicePixelRatio || 1;
   const view = { s: 1, tx: 0, ty: 0, fitS: 1 };
-  // Areas: countries and continents are never points.
-  const isArea = (i) => net.nodes[i].lv === 'Country' || net.nodes[i].lv === 'Continent';
-  const has = (i) => net.nodes[i].lat !== undefined && net.nodes[i].lon !== undefined && !isArea(i);
   const featureOf = new Map(geo.map((feat) => [feat.name, feat]));
-  let places = [], arcs = [], shaded = new Set(), unplaced = [], deg = new Map(), events = new Map(), hover = -1, frame = 0;
+  let places = [], arcs = [], shaded = new Set(), unplaced = [], deg = new Map(), events = new Map(), near = new Set(), hover = -1, frame = 0;
+  const isHome = (i) => homes.has(net.nodes[i].iri);
 
   function compute() {
     const edges = visibleEdges(net, f);
@@ -118,7 +127,14 @@ export async function render(root, ctx) {
       bump(a); bump(b);
     }
     places = [...deg.keys()].sort((p, q) => deg.get(q) - deg.get(p) || p - q);
-    status.textContent = `${t('net.shown', { n: places.length, e: arcs.length })}${unplaced.length ? ` · ${t('map.unplaced', { n: unplaced.length })}` : ''}`;
+    near = new Set();
+    let focusArcs = 0;
+    if (focus >= 0) {
+      near.add(focus);
+      for (const a of arcs) if (a.from === focus || a.to === focus) { near.add(a.from); near.add(a.to); focusArcs++; }
+    }
+    const focusText = focus >= 0 ? ` · ${t('focus.status', { name: nodeLabel(net, focus), n: focusArcs })}` : '';
+    status.textContent = `${t('net.shown', { n: places.length, e: arcs.length })}${focusText}${unplaced.length ? ` · ${t('map.unplaced', { n: unplaced.length })}` : ''}`;
     if (details.open) buildTable();
     draw();
   }
@@ -160,15 +176,16 @@ export async function render(root, ctx) {
     g.fillStyle = '#e8d9a8';
     g.fill(area, 'evenodd');
     g.stroke(border);
-    g.globalAlpha = 0.7;
-    g.lineWidth = 1.3;
-    for (const dashed of [false, true]) {
+    const focused = (arc) => focus < 0 || arc.from === focus || arc.to === focus;
+    for (const strong of focus >= 0 ? [false, true] : [true]) for (const dashed of [false, true]) {
+      g.globalAlpha = strong ? 0.7 : 0.12;
+      g.lineWidth = strong && focus >= 0 ? 2 : 1.3;
       g.setLineDash(dashed ? [5, 4] : []);
       for (let k = 0; k < 3; k++) {
         g.strokeStyle = KIND_COLOURS[k];
         g.beginPath();
         for (const arc of arcs) {
-          if (arc.kind !== k || arc.dashed !== dashed) continue;
+          if (arc.kind !== k || arc.dashed !== dashed || focused(arc) !== strong) continue;
           const A = net.nodes[arc.from], B = net.nodes[arc.to];
           const x1 = px(A.lon), y1 = py(A.lat), x2 = px(B.lon), y2 = py(B.lat);
           const mx = (x1 + x2) / 2, my = (y1 + y2) / 2, ddx = x2 - x1, ddy = y2 - y1;
@@ -182,6 +199,14 @@ export async function render(root, ctx) {
     g.globalAlpha = 1;
     for (const i of places) {
       const n = net.nodes[i], r = radius(i), x = px(n.lon), y = py(n.lat);
+      g.globalAlpha = focus < 0 || near.has(i) ? 1 : 0.3;
+      if (isHome(i) || i === focus) {
+        g.strokeStyle = '#1a1a1a';
+        g.lineWidth = i === focus ? 2.5 : 1.5;
+        g.beginPath();
+        g.arc(x, y, r + (events.has(i) ? 5 : 3), 0, Math.PI * 2);
+        g.stroke();
+      }
       if (events.has(i)) {
         // A venue: the place's dot on a green square.
         g.fillStyle = KIND_COLOURS[2];
@@ -192,6 +217,7 @@ export async function render(root, ctx) {
       g.arc(x, y, r, 0, Math.PI * 2);
       g.fill();
     }
+    g.globalAlpha = 1;
     drawLabels(w, hh);
   }
 
@@ -204,27 +230,34 @@ export async function render(root, ctx) {
     shownLabels = [];
     const zoom = view.s / view.fitS;
     const limit = Math.round(12 * Math.max(1, zoom));
-    const one = (i, force) => {
+    const boxOf = (i) => {
       const n = net.nodes[i], r = radius(i) + (events.has(i) ? 3 : 0), x = px(n.lon) + r + 2, y = py(n.lat);
       const text = nodeLabel(net, i);
-      const box = [x, y - 8, x + g.measureText(text).width + 4, y + 8];
-      if (!force && (box[2] < 0 || box[0] > w || box[3] < 0 || box[1] > hh || taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]))) return;
-      taken.push(box);
-      shownLabels.push({ i, text, box });
-      g.fillStyle = 'rgba(255,255,255,.85)';
-      g.fillRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
-      g.fillStyle = '#1a1a1a';
-      g.fillText(text, x + 2, y);
+      return { i, text, x, y, box: [x, y - 8, x + g.measureText(text).width + 4, y + 8] };
     };
+    const paintLabel = (l, strong) => {
+      g.fillStyle = strong ? '#ffffff' : 'rgba(255,255,255,.85)';
+      g.fillRect(l.box[0], l.box[1], l.box[2] - l.box[0], l.box[3] - l.box[1]);
+      if (strong) { g.strokeStyle = '#1a1a1a'; g.lineWidth = 1; g.strokeRect(l.box[0], l.box[1], l.box[2] - l.box[0], l.box[3] - l.box[1]); }
+      g.fillStyle = '#1a1a1a';
+      g.fillText(l.text, l.x + 2, l.y);
+    };
+    // The focus and the hovered place first (always drawn; the others keep clear of them),
+    // painted last so they are on top.
+    const forced = [focus, hover].filter((i, k, a) => i >= 0 && deg.has(i) && a.indexOf(i) === k).map(boxOf);
+    for (const l of forced) taken.push(l.box);
     let drawn = 0;
     for (const i of places) {
       if (drawn >= limit) break;
-      if (i === hover) continue;
-      const before = taken.length;
-      one(i, false);
-      if (taken.length > before) drawn++;
+      if (i === hover || i === focus || (focus >= 0 && !near.has(i))) continue;
+      const l = boxOf(i), box = l.box;
+      if (box[0] < 0 || box[2] > w || box[1] < 0 || box[3] > hh || taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1])) continue;
+      taken.push(box);
+      shownLabels.push(l);
+      paintLabel(l, false);
+      drawn++;
     }
-    if (hover >= 0) one(hover, true);
+    for (const l of forced) { shownLabels.push(l); paintLabel(l, l.i === focus); }
   }
 
   function placeAt(x, y) {
@@ -278,6 +311,9 @@ export async function render(root, ctx) {
     get places() { return places.map((i) => net.nodes[i].iri); },
     get labels() { return shownLabels.map((l) => ({ iri: net.nodes[l.i].iri, text: l.text, box: l.box })); },
     get unplaced() { return unplaced.map((e) => net.edges.fact[e]); },
+    get focus() { return focus >= 0 ? net.nodes[focus].iri : null; },
+    get near() { return [...near].map((i) => net.nodes[i].iri); },
+    get topLabel() { return shownLabels.length ? shownLabels[shownLabels.length - 1].text : null; },
     zoom(k) { zoomAt(canvas.clientWidth / 2, canvas.clientHeight / 2, k); },
   };
   fit();

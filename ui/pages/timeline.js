@@ -3,23 +3,26 @@
 // party that is a home city), task or partner country. URL: ?group=report|home|task|country.
 // The axis labels a year, or every 2, 5, 10… years, so that labels never overlap at the
 // width drawn (months when everything falls within two years); each group's grid lines are
-// drawn at the same positions as its labels.
+// drawn at the same positions as its labels. `focus=PLACE`: the facts naming that place (held in,
+// counterpart, party, participant, organiser) are highlighted, the rest dimmed.
 import { h, link, setParams } from '../dom.js';
 import { t, lang } from '../i18n.js';
 import { select, loadLabels, label, localPath } from '../sparql.js';
+import { focusIri } from '../netdata.js';
 
 const AM = 'https://w3id.org/amity/ns#';
 
 export async function render(root, ctx) {
   const GROUPS = ['report', 'home', 'task', 'country'];
   let group = GROUPS.includes(ctx.query.get('group')) ? ctx.query.get('group') : 'report';
-  const rows = await select(`SELECT ?f ?type ?date ?sd ?sy ?ps ?pe ?basis ?task ?num ?country ?report ?rdate ?home ?party WHERE {
+  const rows = await select(`SELECT ?f ?type ?date ?sd ?sy ?ps ?pe ?basis ?task ?num ?country ?report ?rdate ?home ?party ?any WHERE {
       VALUES ?type { am:Event am:Agreement am:FriendshipTie }
       ?f a ?type .
       OPTIONAL { ?f dcterms:date ?date }
       OPTIONAL { ?f am:startDate ?sd }
       OPTIONAL { ?f am:startYear ?sy }
       OPTIONAL { ?f a am:FriendshipTie ; am:party ?party }
+      OPTIONAL { ?f am:heldIn|am:counterpart|am:party|am:participant|am:organiser ?any }
       OPTIONAL { ?f am:periodStart ?ps }
       OPTIONAL { ?f am:periodEnd ?pe }
       OPTIONAL { ?f am:dateBasis ?basis }
@@ -34,15 +37,17 @@ export async function render(root, ctx) {
     const tie = r.type === AM + 'FriendshipTie';
     const since = r.sd || (r.sy ? `${String(r.sy).padStart(4, '0')}-01-01` : undefined);
     const start = tie ? since : r.date || r.ps;
-    if (!facts.has(r.f)) facts.set(r.f, { iri: r.f, type: r.type, tie, start, since: r.sd || r.sy, end: tie ? start : r.date || r.pe || r.ps, derived: (r.basis || '').endsWith('derived'), task: r.task, num: Number(r.num || 999), countries: new Set(), parties: new Set(), report: r.report, rdate: r.rdate || '', home: r.home });
+    if (!facts.has(r.f)) facts.set(r.f, { iri: r.f, type: r.type, tie, start, since: r.sd || r.sy, end: tie ? start : r.date || r.pe || r.ps, derived: (r.basis || '').endsWith('derived'), task: r.task, num: Number(r.num || 999), countries: new Set(), parties: new Set(), places: new Set(), report: r.report, rdate: r.rdate || '', home: r.home });
     if (r.country) facts.get(r.f).countries.add(r.country);
     if (r.party) facts.get(r.f).parties.add(r.party);
+    if (r.any) facts.get(r.f).places.add(r.any);
   }
   const list = [...facts.values()].filter((f) => f.start);
   // A tie's home city: its party that is the home of a report.
   const homes = new Set(list.map((f) => f.home).filter(Boolean));
   for (const f of list) if (f.tie && !f.home) f.home = [...f.parties].find((p) => homes.has(p));
-  await loadLabels([...list.map((f) => f.iri), ...list.flatMap((f) => [f.task, f.report, f.home]).filter(Boolean), ...list.flatMap((f) => [...f.countries])]);
+  const focus = focusIri(ctx.query.get('focus'));
+  await loadLabels([...(focus ? [focus] : []), ...list.map((f) => f.iri), ...list.flatMap((f) => [f.task, f.report, f.home]).filter(Boolean), ...list.flatMap((f) => [...f.countries])]);
   const min = list.reduce((m, f) => (f.start < m ? f.start : m), '9999');
   const max = list.reduce((m, f) => (f.end > m ? f.end : m), '0000');
   const t0 = Date.parse(min.slice(0, 4) + '-01-01'), t1 = Date.parse(String(Number(max.slice(0, 4)) + 1) + '-01-01');
@@ -75,6 +80,8 @@ export async function render(root, ctx) {
         h('span', {}, h('span', { class: 'sw', style: 'background:#b5523b;border-radius:2px' }), t('tl.agreements')),
         h('span', {}, h('span', { class: 'sw', style: 'background:#7f3c8d;border-radius:2px' }), t('tl.ties')),
         h('span', { class: 'muted' }, t('tl.derived')))),
+    focus ? h('p', { class: 'status', id: 'tl-focus' }, t('tl.focus', { name: label(focus), n: list.filter((f) => f.places.has(focus)).length }), ' ',
+      link(`/timeline${group === 'report' ? '' : `?group=${group}`}`, t('focus.clear'))) : null,
     out);
 
   function draw() {
@@ -105,7 +112,8 @@ export async function render(root, ctx) {
         const kind = f.tie ? 'tie' : f.type === AM + 'Agreement' ? 'agreement' : 'event';
         const when = f.tie ? t('tl.since', { when: f.since }) : f.start === f.end ? f.start : `${f.start} – ${f.end}`;
         const left = pct(f.start), width = f.tie ? 100 - left : Math.max(0.6, pct(f.end) + (100 * 86400000) / (t1 - t0) - left);
-        rowsBox.append(h('div', { class: 'tl-row' },
+        const mark = !focus ? '' : f.places.has(focus) ? ' focus' : ' dim';
+        rowsBox.append(h('div', { class: `tl-row${mark}` },
           h('div', { class: 'tl-label' }, link(localPath(f.iri), label(f.iri), { title: label(f.iri) })),
           h('div', { class: 'tl-track' },
             h('div', { class: `tl-bar ${kind}${f.derived ? ' derived' : ''}`, style: `left:${left}%;width:${width}%`, title: `${label(f.iri)}: ${when}`, role: 'img', 'aria-label': `${t('tl.when')}: ${when}` },
