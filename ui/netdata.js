@@ -118,9 +118,22 @@ export function colouring(net, nodes, by) {
   for (const i of nodes) { const k = key(i); if (k >= 0) counts.set(k, (counts.get(k) || 0) + 1); }
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, PALETTE.length - 1);
   const colourOf = new Map(top.map(([k], j) => [k, PALETTE[j]]));
+  // A community is named by its two most central members (highest PageRank) among `nodes`.
+  const central = new Map();
+  if (by === 'community') {
+    for (const i of nodes) {
+      const k = key(i);
+      if (!colourOf.has(k)) continue;
+      const list = central.get(k) || [];
+      list.push(i);
+      list.sort((a, b) => net.nodes[b].pr - net.nodes[a].pr);
+      if (list.length > 2) list.pop();
+      central.set(k, list);
+    }
+  }
   const legend = top.map(([k, count], j) => ({
     colour: PALETTE[j],
-    text: by === 'community' ? `${t('net.community')} ${k} (${count})` : `${countryLabel(net, k)} (${count})`,
+    text: by === 'community' ? `${(central.get(k) || []).map((i) => nodeLabel(net, i)).join(', ')}… (${count})` : `${countryLabel(net, k)} (${count})`,
   }));
   if (counts.size > top.length || nodes.some((i) => key(i) < 0)) legend.push({ colour: OTHER, text: '…' });
   return { colour: (i) => colourOf.get(key(i)) || OTHER, legend };

@@ -434,6 +434,13 @@ await step('network page: whole network time to interactive', async () => {
   console.log(`whole network: ${info.nodes} nodes, ${info.edges} links; interactive ${info.ms} ms after the page started drawing, ${wall} ms after navigation; a zoom repaints in ${Math.round(frame)} ms`);
   await page.evaluate(() => window.amityNetwork.zoom(1 / 1.5));
   await shot('network-whole');
+  // Labels appear as you zoom; communities are named by their most central members.
+  const legend = await page.$eval('.legend', (e) => e.textContent);
+  check(!/community \d/.test(legend) && /\(\d+\)/.test(legend), `communities named: ${legend.slice(0, 120)}`);
+  await page.evaluate(() => new Promise((resolve) => { window.amityNetwork.zoom(34); requestAnimationFrame(() => requestAnimationFrame(resolve)); }));
+  const labels = await page.evaluate(() => window.amityNetwork.labels);
+  check(labels >= 40, `labels on screen at 34× zoom: ${labels}`);
+  await page.evaluate(() => window.amityNetwork.zoom(1 / 34));
 });
 
 await step('map page', async () => {

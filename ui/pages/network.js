@@ -75,7 +75,7 @@ export async function render(root, ctx) {
   place();
   const view = { s: 1, tx: 0, ty: 0, fitS: 1 };
   let visE = [], visN = [], deg = new Int32Array(net.n), radius = new Float32Array(net.n), colourOf = () => '#999';
-  let grid = new Map(), cell = 1, maxR = 4, hover = -1, frame = 0, near = new Uint8Array(net.n);
+  let grid = new Map(), cell = 1, maxR = 4, hover = -1, frame = 0, near = new Uint8Array(net.n), labelsShown = 0;
   const homeNodes = [...homes].map((iri) => net.byIri.get(iri)).filter((i) => i !== undefined);
 
   function compute(refit) {
@@ -242,24 +242,36 @@ export async function render(root, ctx) {
     g.font = '12px system-ui, "WenQuanYi Micro Hei", sans-serif';
     g.textBaseline = 'middle';
     const taken = [];
-    const limit = Math.min(visN.length, visN.length > 2000 ? 25 : 60);
+    // More labels as you zoom in: the most linked nodes on screen first, each only where it
+    // overlaps no label already drawn (at most a few hundred tried a frame).
+    const limit = Math.min(250, Math.round((visN.length > 2000 ? 25 : 60) * Math.max(1, Math.sqrt(view.s / view.fitS))));
     const drawLabel = (i, force, paint = true) => {
       const x = X[i] * s + tx + radius[i] * zf + 3, y = Y[i] * s + ty;
       const text = nodeLabel(net, i);
       const wd = g.measureText(text).width;
       const box = [x - 2, y - 8, x + wd + 2, y + 8];
-      if (!force && (x > w || y < 0 || y > hgt || x < 0 || taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]))) return;
+      if (!force && (x > w || y < 0 || y > hgt || x < 0 || taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]))) return false;
       taken.push(box);
-      if (!paint) return;
+      if (!paint) return true;
       g.fillStyle = force ? '#ffffff' : 'rgba(255,255,255,.85)';
       g.fillRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
       if (force) { g.strokeStyle = '#1a1a1a'; g.lineWidth = 1; g.strokeRect(box[0], box[1], box[2] - box[0], box[3] - box[1]); }
       g.fillStyle = '#1a1a1a';
       g.fillText(text, x, y);
+      return true;
     };
     // The focus keeps its place first, other labels stay clear of it, it is painted last.
     if (focus >= 0) drawLabel(focus, true, false);
-    for (let k = 0; k < limit; k++) if (visN[k] !== focus && (focus < 0 || near[visN[k]])) drawLabel(visN[k], false);
+    let labelled = 0, tried = 0;
+    for (const i of visN) {
+      if (labelled >= limit || tried >= 600) break;
+      if (i === focus || (focus >= 0 && !near[i])) continue;
+      const x = X[i] * s + tx, y = Y[i] * s + ty;
+      if (x < 0 || y < 0 || x > w || y > hgt) continue;
+      tried++;
+      if (drawLabel(i, false)) labelled++;
+    }
+    labelsShown = labelled;
     if (focus >= 0) drawLabel(focus, true);
     if (hover >= 0) {
       g.strokeStyle = '#1a1a1a'; g.lineWidth = 2;
@@ -307,6 +319,7 @@ export async function render(root, ctx) {
     get scope() { return opts.scope; },
     get nodes() { return visN.length; },
     get edges() { return visE.length; },
+    get labels() { return labelsShown; },
     get focus() { return focus >= 0 ? net.nodes[focus].iri : null; },
     get focusLinks() { return focus < 0 ? 0 : visE.filter((e) => net.edges.a[e] === focus || net.edges.b[e] === focus).length; },
     msToInteractive: 0,
