@@ -489,6 +489,10 @@ await step('map: only events, antimeridian', async () => {
 });
 
 await step('focus: Guangzhou from its page on the map, network and timeline', async () => {
+  // From the search results: a place links to itself in focus.
+  await page.goto(`${base}/search?q=Guangzhou`);
+  await ready('search');
+  check(await page.locator('#search-results a.focus-link[href="/network?focus=guangzhou"]').count() >= 1, 'a search result puts Guangzhou in focus');
   await page.goto(`${base}/id/place/guangzhou`);
   await ready('resource');
   await page.click('a.focus-link[href^="/map"]');
