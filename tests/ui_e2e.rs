@@ -77,12 +77,51 @@ fn every_page_path_serves_the_shell() {
     }
 }
 
+/// The shell (`app.js`) imports the modules, never the other way round: the helpers they share
+/// live in `dom.js`; and one pan/zoom handler serves the map and the network.
+#[test]
+fn no_ui_module_imports_the_shell() {
+    let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+    let mut files = vec![];
+    for dir in [ui.clone(), ui.join("pages")] {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            if e.path().extension().is_some_and(|x| x == "js") {
+                files.push(e.path());
+            }
+        }
+    }
+    assert!(files.len() > 10, "{files:?}");
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for line in text.lines().filter(|l| l.starts_with("import ")) {
+            assert!(
+                !line.contains("app.js'"),
+                "{}: {line} (import from dom.js instead)",
+                f.display()
+            );
+        }
+        let name = f.file_name().unwrap().to_str().unwrap();
+        if name == "map.js" || name == "network.js" {
+            assert!(
+                text.contains("panZoom("),
+                "{name} pans and zooms with panzoom.js"
+            );
+            assert!(
+                !text.contains("addEventListener('wheel'"),
+                "{name} has a wheel handler of its own"
+            );
+        }
+    }
+}
+
 #[test]
 fn assets_have_their_types_etags_and_revalidate() {
     for (path, ct) in [
         ("/ui/app.js", "text/javascript"),
         ("/ui/pages/network.js", "text/javascript"),
         ("/ui/searchbox.js", "text/javascript"),
+        ("/ui/dom.js", "text/javascript"),
+        ("/ui/panzoom.js", "text/javascript"),
         ("/ui/pages/search.js", "text/javascript"),
         ("/ui/style.css", "text/css"),
         ("/ui/data/world-110m.geojson", "application/geo+json"),

@@ -1,8 +1,10 @@
-// The app shell: a small client-side router, the language toggle and DOM helpers.
+// The app shell: a small client-side router and the language toggle.
 // Every page is an ES module under pages/ exporting `render(root, ctx)`, which may return a
-// clean-up function called before the next page is drawn.
+// clean-up function called before the next page is drawn. The DOM and URL helpers the pages
+// share live in dom.js (so nothing imports this module back).
 import { t, setLang, lang, translateDom } from './i18n.js';
 import { initSearchBox, closeSuggestions } from './searchbox.js';
+import { h, link, withLang } from './dom.js';
 
 const ROUTES = [
   [/^\/$/, 'home'],
@@ -17,54 +19,8 @@ const ROUTES = [
   [/^\/wd\/(Q\d+)$/, 'resource'],
 ];
 
-/** Creates an element: h('a', {href: '/x', class: 'y'}, 'text', child, …). */
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-    else if (k === 'dataset') Object.assign(el.dataset, v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, v);
-  }
-  for (const c of children.flat(Infinity)) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-
-/** An in-app link (keeps the language). */
-export function link(path, text, attrs = {}) {
-  return h('a', { href: withLang(path), 'data-link': true, ...attrs }, text);
-}
-
-/** Adds ?lang=zh to an in-app path when the UI is in Chinese. */
-export function withLang(path) {
-  const u = new URL(path, location.origin);
-  if (lang() === 'zh') u.searchParams.set('lang', 'zh'); else u.searchParams.delete('lang');
-  return u.pathname + u.search + u.hash;
-}
-
 let cleanup = null;
 let renderCount = 0;
-
-export function navigate(path, { replace = false } = {}) {
-  const target = withLang(path);
-  if (replace) history.replaceState(null, '', target); else history.pushState(null, '', target);
-  route();
-}
-
-/** Replaces the current URL's query string without drawing the page again (permalinks). */
-export function setParams(params) {
-  const u = new URL(location.href);
-  for (const [k, v] of Object.entries(params)) {
-    if (v === null || v === undefined || v === '') u.searchParams.delete(k); else u.searchParams.set(k, v);
-  }
-  if (lang() === 'zh') u.searchParams.set('lang', 'zh'); else u.searchParams.delete('lang');
-  history.replaceState(null, '', u.pathname + u.search + u.hash);
-}
 
 function chrome() {
   document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';

@@ -2,7 +2,7 @@
 // properties by prefixed name or by their English or Chinese label (from the ontology, asked
 // once by SPARQL). Typing `am:` (or Ctrl+Space anywhere in a name) opens the list under the
 // editor; ↓/↑ choose, Enter or Tab accepts, Esc closes.
-import { h } from './app.js';
+import { h } from './dom.js';
 import { lang, t } from './i18n.js';
 import { sparql } from './sparql.js';
 

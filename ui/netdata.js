@@ -1,8 +1,8 @@
 // Shared by the network and map pages: the merged network from /api/layout, filters kept in
 // the URL (kinds, years, sources), colours and sizes.
-import { h, setParams } from './app.js';
+import { h, setParams } from './dom.js';
 import { t, lang } from './i18n.js';
-import { loadLabels, label, localPath } from './sparql.js';
+import { loadLabels, label, localPath, select } from './sparql.js';
 
 export const BEIJING = 'https://w3id.org/amity/id/place/beijing';
 export const KINDS = ['tie', 'agreement', 'event'];
@@ -118,9 +118,22 @@ export function colouring(net, nodes, by) {
   for (const i of nodes) { const k = key(i); if (k >= 0) counts.set(k, (counts.get(k) || 0) + 1); }
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, PALETTE.length - 1);
   const colourOf = new Map(top.map(([k], j) => [k, PALETTE[j]]));
+  // A community is named by its two most central members (highest PageRank) among `nodes`.
+  const central = new Map();
+  if (by === 'community') {
+    for (const i of nodes) {
+      const k = key(i);
+      if (!colourOf.has(k)) continue;
+      const list = central.get(k) || [];
+      list.push(i);
+      list.sort((a, b) => net.nodes[b].pr - net.nodes[a].pr);
+      if (list.length > 2) list.pop();
+      central.set(k, list);
+    }
+  }
   const legend = top.map(([k, count], j) => ({
     colour: PALETTE[j],
-    text: by === 'community' ? `${t('net.community')} ${k} (${count})` : `${countryLabel(net, k)} (${count})`,
+    text: by === 'community' ? `${(central.get(k) || []).map((i) => nodeLabel(net, i)).join(', ')}… (${count})` : `${countryLabel(net, k)} (${count})`,
   }));
   if (counts.size > top.length || nodes.some((i) => key(i) < 0)) legend.push({ colour: OTHER, text: '…' });
   return { colour: (i) => colourOf.get(key(i)) || OTHER, legend };
@@ -128,4 +141,51 @@ export function colouring(net, nodes, by) {
 
 export function legendEl(items) {
   return h('div', { class: 'legend', 'aria-hidden': 'true' }, items.map((it) => h('span', {}, h('span', { class: 'sw', style: `background:${it.colour}` }), it.text)));
+}
+
+/** The short form of a node's IRI in `focus=`: a place's id, an amity path, or a QID. */
+export function focusKey(iri) {
+  const m = iri.match(/^https:\/\/w3id\.org\/amity\/id\/(\w[\w.-]*)\/([\w.-]+)$/);
+  if (m) return m[1] === 'place' ? m[2] : `/id/${m[1]}/${m[2]}`;
+  const q = iri.match(/entity\/(Q\d+)$/);
+  return q ? q[1] : iri;
+}
+
+/** The IRI `focus=` names: an IRI, an amity path (/id/org/x), a QID or a place's id. */
+export function focusIri(v) {
+  if (!v) return null;
+  if (/^https?:/.test(v)) return v;
+  if (/^Q\d+$/.test(v)) return `http://www.wikidata.org/entity/${v}`;
+  if (v.startsWith('/id/')) return `https://w3id.org/amity${v}`;
+  return `https://w3id.org/amity/id/place/${v}`;
+}
+
+/** The node in focus (`focus=`), or -1. */
+export function readFocus(query, net) {
+  const i = net.byIri.get(focusIri(query.get('focus')));
+  return i === undefined ? -1 : i;
+}
+
+let homes = null;
+/** The home cities: where the office publishing a report is based. */
+export function loadHomes() {
+  homes = homes || select('SELECT DISTINCT ?home WHERE { ?r dcterms:publisher/am:basedIn ?home }').then((rows) => new Set(rows.map((r) => r.home)));
+  return homes;
+}
+
+/** A box to put one place in focus: type or pick its name among `candidates` (node indices). */
+export function focusControl(net, candidates, current, onChange) {
+  const byName = new Map();
+  for (const i of candidates) { const n = nodeLabel(net, i); if (!byName.has(n)) byName.set(n, i); }
+  const list = h('datalist', { id: 'focus-list' }, [...byName.keys()].sort((a, b) => a.localeCompare(b)).map((n) => h('option', { value: n })));
+  const input = h('input', { type: 'search', id: 'focus', list: 'focus-list', value: current >= 0 ? nodeLabel(net, current) : '', placeholder: t('focus.placeholder'), 'aria-label': t('focus.label'), style: 'width:14em' });
+  const set = (i) => { setParams({ focus: i >= 0 ? focusKey(net.nodes[i].iri) : null }); onChange(i); };
+  input.addEventListener('change', () => {
+    const v = input.value.trim();
+    if (!v) { set(-1); return; }
+    const i = byName.has(v) ? byName.get(v) : [...byName.entries()].find(([n]) => n.toLowerCase().startsWith(v.toLowerCase()))?.[1];
+    if (i !== undefined) { input.value = nodeLabel(net, i); set(i); }
+  });
+  const clear = h('button', { type: 'button', class: 'secondary', id: 'focus-clear', onclick: () => { input.value = ''; set(-1); } }, t('focus.clear'));
+  return h('fieldset', { id: 'focus-box' }, h('legend', {}, t('focus.label')), input, list, clear);
 }

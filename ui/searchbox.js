@@ -6,7 +6,7 @@
 // drawn (older answers are ignored, never aborted). ↓/↑ move through the options (wrapping),
 // Enter opens the selected one, or the results page when none is selected; Esc closes the list,
 // a second Esc clears the box. Every piece of server text goes into the DOM as text.
-import { h, navigate, withLang } from './app.js';
+import { h, navigate, withLang } from './dom.js';
 import { t, lang } from './i18n.js';
 import { loadLabels, label as cachedLabel, localPath } from './sparql.js';
 

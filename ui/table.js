@@ -2,7 +2,7 @@
 // in every cell, and pages over the whole result. Only one page of rows is in the DOM, so a
 // 10,000-row answer draws as fast as a 100-row one; the names of a page's IRIs are looked up
 // before it is drawn (and the rest in the background, for sorting and filtering by name).
-import { h } from './app.js';
+import { h } from './dom.js';
 import { t, lang } from './i18n.js';
 import { loadLabels, label, localPath } from './sparql.js';
 

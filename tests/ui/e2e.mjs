@@ -434,6 +434,13 @@ await step('network page: whole network time to interactive', async () => {
   console.log(`whole network: ${info.nodes} nodes, ${info.edges} links; interactive ${info.ms} ms after the page started drawing, ${wall} ms after navigation; a zoom repaints in ${Math.round(frame)} ms`);
   await page.evaluate(() => window.amityNetwork.zoom(1 / 1.5));
   await shot('network-whole');
+  // Labels appear as you zoom; communities are named by their most central members.
+  const legend = await page.$eval('.legend', (e) => e.textContent);
+  check(!/community \d/.test(legend) && /\(\d+\)/.test(legend), `communities named: ${legend.slice(0, 120)}`);
+  await page.evaluate(() => new Promise((resolve) => { window.amityNetwork.zoom(34); requestAnimationFrame(() => requestAnimationFrame(resolve)); }));
+  const labels = await page.evaluate(() => window.amityNetwork.labels);
+  check(labels >= 40, `labels on screen at 34× zoom: ${labels}`);
+  await page.evaluate(() => window.amityNetwork.zoom(1 / 34));
 });
 
 await step('map page', async () => {
@@ -446,6 +453,69 @@ await step('map page', async () => {
   await page.click('#map-table summary');
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot('map');
+  // Labels placed greedily never overlap; continents are not points, countries not arc ends.
+  const m = await page.evaluate(() => ({ labels: window.amityMap.labels, places: window.amityMap.places, arcs: window.amityMap.arcs }));
+  check(m.labels.length >= 5, `labels drawn: ${m.labels.length}`);
+  for (const [k, a] of m.labels.entries()) for (const b of m.labels.slice(k + 1)) {
+    check(!(a.box[0] < b.box[2] && a.box[2] > b.box[0] && a.box[1] < b.box[3] && a.box[3] > b.box[1]), `labels overlap: ${a.text} / ${b.text}`);
+  }
+  check(!m.places.some((p) => /\/place\/(africa|angola)$/.test(p)), 'a continent or country drawn as a point');
+  check(!m.arcs.some((a) => /\/place\/(africa|angola)$/.test(a.from) || /\/place\/(africa|angola)$/.test(a.to)), 'an arc ends at a continent or country');
+});
+
+await step('map: only events, antimeridian', async () => {
+  await page.goto(`${base}/map?kinds=event`);
+  await ready('map', 60000);
+  const m = await page.evaluate(() => {
+    const c = document.getElementById('map-canvas'), g = c.getContext('2d'), r = c.getBoundingClientRect(), d = devicePixelRatio;
+    const pixel = (lon, lat) => { const p = window.amityMap.project(lon, lat); return [...g.getImageData(Math.round((p.x - r.left) * d), Math.round((p.y - r.top) * d), 1, 1).data].slice(0, 3).join(','); };
+    return {
+      arcs: window.amityMap.arcs, unplaced: window.amityMap.unplaced, status: document.querySelector('.status').textContent,
+      // Open sea in the bands where Russia and Fiji cross 180° (a full-width band would be land there).
+      sea: [[-20, 68], [-170, 70], [5, 69], [-100, -16.3], [-150, -16.5]].map(([lon, lat]) => [lon, lat, pixel(lon, lat)]),
+      land: pixel(100, 65), ocean: pixel(-30, 0),
+    };
+  });
+  for (const [lon, lat, px] of m.sea) check(px === m.ocean, `land colour at ${lon}°, ${lat}° (a ring across the antimeridian?): ${px} vs sea ${m.ocean}`);
+  check(m.land !== m.ocean, 'Siberia is land');
+  check(m.arcs.length > 0 && m.arcs.every((a) => a.kind === 'event' && a.heldIn), `every event line ends where the event was held: ${JSON.stringify(m.arcs.filter((a) => !a.heldIn))}`);
+  const unplaced = new Set(m.unplaced);
+  check(unplaced.has('https://w3id.org/amity/id/event/ev-leader-meetings'), 'leader meetings (no place) are not drawn');
+  check(!m.arcs.some((a) => unplaced.has(a.fact)), 'no arc starts at an event without a place');
+  const hanoi = m.arcs.filter((a) => a.fact.endsWith('/ev-hanoi-30th'));
+  check(hanoi.length && hanoi.every((a) => a.heldIn.endsWith('/place/beijing') && a.from.endsWith('/place/hanoi')), `held in Beijing, Hanoi the party from elsewhere: ${JSON.stringify(hanoi)}`);
+  check(/not drawn/.test(m.status), `the status counts what is not drawn: ${m.status}`);
+  await shot('map-events');
+});
+
+await step('focus: Guangzhou from its page on the map, network and timeline', async () => {
+  // From the search results: a place links to itself in focus.
+  await page.goto(`${base}/search?q=Guangzhou`);
+  await ready('search');
+  check(await page.locator('#search-results a.focus-link[href="/network?focus=guangzhou"]').count() >= 1, 'a search result puts Guangzhou in focus');
+  await page.goto(`${base}/id/place/guangzhou`);
+  await ready('resource');
+  await page.click('a.focus-link[href^="/map"]');
+  await ready('map', 60000);
+  check(new URL(page.url()).searchParams.get('focus') === 'guangzhou', `focus in the URL: ${page.url()}`);
+  const m = await page.evaluate(() => ({ focus: window.amityMap.focus, top: window.amityMap.topLabel, near: window.amityMap.near.length, status: document.querySelector('.status').textContent }));
+  check(m.focus === 'https://w3id.org/amity/id/place/guangzhou' && m.top === 'Guangzhou' && m.near > 10, `map focus: ${JSON.stringify(m)}`);
+  check(/in focus: Guangzhou, [1-9]\d* links/.test(m.status), `map status: ${m.status}`);
+  await shot('map-focus');
+  await page.fill('#focus', 'Hanoi');
+  await page.press('#focus', 'Enter');
+  await page.waitForFunction(() => window.amityMap.focus === 'https://w3id.org/amity/id/place/hanoi');
+  check(new URL(page.url()).searchParams.get('focus') === 'hanoi', `focus box writes the URL: ${page.url()}`);
+  await page.click('#focus-clear');
+  await page.waitForFunction(() => window.amityMap.focus === null);
+  await page.goto(`${base}/network?focus=guangzhou`);
+  await ready('network', 60000);
+  const n = await page.evaluate(() => ({ focus: window.amityNetwork.focus, links: window.amityNetwork.focusLinks }));
+  check(n.focus === 'https://w3id.org/amity/id/place/guangzhou' && n.links > 10, `network focus: ${JSON.stringify(n)}`);
+  await page.goto(`${base}/timeline?focus=guangzhou`);
+  await ready('timeline');
+  const hi = await page.locator('.tl-row.focus').count(), dim = await page.locator('.tl-row.dim').count();
+  check(hi > 10 && dim > 10, `timeline focus: ${hi} highlighted, ${dim} dimmed`);
 });
 
 await step('timeline page', async () => {
@@ -455,6 +525,24 @@ await step('timeline page', async () => {
   const groups = await page.locator('.tl-group h2').count();
   check(groups >= 5, `one group per report by default: ${groups}`);
   await shot('timeline');
+  // Ties are on it from their start year; the axis covers every dated fact.
+  const since = await page.$$eval('.tl-bar.tie .tl-since', (a) => a.map((x) => x.textContent));
+  check(since.includes('1979') && since.includes('1994'), `ties from 1979 and 1994: ${since.slice(0, 10)}`);
+  for (const width of [1400, 400]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(300);
+    const axis = await page.evaluate(() => {
+      const group = document.querySelector('.tl-group');
+      const labels = [...group.querySelectorAll('.tl-axis span')].map((x) => x.getBoundingClientRect());
+      const lines = [...group.querySelectorAll('.tl-grid span')].map((x) => x.getBoundingClientRect().left);
+      return { labels: labels.map((b) => [b.left, b.right]), centres: labels.map((b) => (b.left + b.right) / 2), lines, first: group.querySelector('.tl-axis span').textContent };
+    });
+    check(axis.labels.length >= 3, `${width} px: year labels ${axis.labels.length}`);
+    check(Number(axis.first) <= 1980, `${width} px: the axis starts by 1980: ${axis.first}`);
+    for (let k = 1; k < axis.labels.length; k++) check(axis.labels[k][0] >= axis.labels[k - 1][1] + 2, `${width} px: year labels overlap`);
+    check(axis.lines.length === axis.centres.length && axis.lines.every((x, k) => Math.abs(x - axis.centres[k]) <= 1.5), `${width} px: grid lines off the labels: ${axis.lines.slice(0, 3)} / ${axis.centres.slice(0, 3)}`);
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
   await page.selectOption('#tl-group', 'home');
   check(await page.locator('.tl-group h2', { hasText: 'Changzhou' }).count() === 1 && await page.locator('.tl-group h2', { hasText: 'Beijing' }).count() === 1, 'grouped by home city');
   await shot('timeline-home');

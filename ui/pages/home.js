@@ -1,5 +1,5 @@
 // `/`: what amity is and where to click first.
-import { h, link } from '../app.js';
+import { h, link } from '../dom.js';
 import { t, lang } from '../i18n.js';
 import { select } from '../sparql.js';
 

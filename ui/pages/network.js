@@ -1,12 +1,15 @@
 // `/network`: the friendship network on a canvas (pan, zoom, hover, click), with filters.
 // Positions come from the server's deterministic layout (/api/layout?seed=N), so filters
 // and scope never move a node. URL: ?scope=all|beijing&size=degree|pagerank
-// &colour=country|community&kinds=…&src=…&from=&to=&seed=N.
-import { h, navigate, setParams } from '../app.js';
+// &colour=country|community&kinds=…&src=…&from=&to=&seed=N&focus=PLACE. A place in focus has
+// its links drawn strong and the rest dimmed, its label first and on top; a focus outside
+// Beijing's neighbourhood opens the whole network. Home cities are ringed.
+import { h, navigate, setParams } from '../dom.js';
 import { t } from '../i18n.js';
+import { panZoom } from '../panzoom.js';
 import {
   loadNetwork, readFilters, filterControls, visibleEdges, nodeLabel, countryLabel, nodePath, colouring, legendEl,
-  BEIJING, KIND_COLOURS,
+  readFocus, focusControl, loadHomes, BEIJING, KIND_COLOURS,
 } from '../netdata.js';
 
 export async function render(root, ctx) {
@@ -14,7 +17,7 @@ export async function render(root, ctx) {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, t('net.loading'));
   root.append(h('h1', {}, t('net.title')), status);
   const seed = Number(ctx.query.get('seed')) || 1;
-  const net = await loadNetwork(seed);
+  const [net, homes] = await Promise.all([loadNetwork(seed), loadHomes()]);
   if (!ctx.current()) return;
   const f = readFilters(ctx.query, net);
   const opts = {
@@ -23,6 +26,7 @@ export async function render(root, ctx) {
     colour: ctx.query.get('colour') || null,
   };
   // Countries are known for the report's places; communities say more about the whole network.
+  let focus = readFocus(ctx.query, net);
   const colourBy = () => opts.colour || (opts.scope === 'all' ? 'community' : 'country');
 
   const select = (key, values) => {
@@ -45,8 +49,10 @@ export async function render(root, ctx) {
   const tableBox = h('div');
   const details = h('details', { class: 'alt', id: 'network-table' }, h('summary', {}, t('net.table')), tableBox);
   details.addEventListener('toggle', () => { if (details.open) buildTable(); });
+  const filters = filterControls(net, f, () => compute(false));
+  filters.append(focusControl(net, net.nodes.map((n, i) => i).filter((i) => net.nodes[i].src & 1), focus, (i) => { focus = i; compute(false); }));
   root.append(
-    filterControls(net, f, () => compute(false)),
+    filters,
     h('div', { class: 'toolbar' },
       select('scope', [['beijing', t('net.neighbourhood')], ['all', t('net.whole')]]),
       select('size', [['degree', t('net.degree')], ['pagerank', t('net.pagerank')]]),
@@ -69,7 +75,8 @@ export async function render(root, ctx) {
   place();
   const view = { s: 1, tx: 0, ty: 0, fitS: 1 };
   let visE = [], visN = [], deg = new Int32Array(net.n), radius = new Float32Array(net.n), colourOf = () => '#999';
-  let grid = new Map(), cell = 1, maxR = 4, hover = -1, frame = 0;
+  let grid = new Map(), cell = 1, maxR = 4, hover = -1, frame = 0, near = new Uint8Array(net.n), labelsShown = 0;
+  const homeNodes = [...homes].map((iri) => net.byIri.get(iri)).filter((i) => i !== undefined);
 
   function compute(refit) {
     const edges = visibleEdges(net, f);
@@ -85,8 +92,24 @@ export async function render(root, ctx) {
     } else {
       visE = edges;
     }
+    if (focus >= 0 && opts.scope === 'beijing' && !inScope[focus]) {
+      // The place in focus is outside Beijing's neighbourhood: show the whole network.
+      opts.scope = 'all';
+      setParams({ scope: 'all' });
+      const sc = root.querySelector('#net-scope');
+      if (sc) sc.value = 'all';
+      place();
+      compute(true);
+      return;
+    }
     deg = new Int32Array(net.n);
     for (const e of visE) { deg[net.edges.a[e]]++; deg[net.edges.b[e]]++; }
+    near = new Uint8Array(net.n);
+    let focusLinks = 0;
+    if (focus >= 0) {
+      near[focus] = 1;
+      for (const e of visE) if (net.edges.a[e] === focus || net.edges.b[e] === focus) { near[net.edges.a[e]] = 1; near[net.edges.b[e]] = 1; focusLinks++; }
+    }
     visN = [];
     for (let i = 0; i < net.n; i++) if (deg[i] > 0 || (opts.scope === 'beijing' && i === b)) visN.push(i);
     visN.sort((p, q) => deg[q] - deg[p] || p - q);
@@ -102,7 +125,7 @@ export async function render(root, ctx) {
     const c = colouring(net, visN, colourBy());
     colourOf = c.colour;
     legend.replaceChildren(legendEl(c.legend));
-    status.textContent = t('net.shown', { n: visN.length, e: visE.length });
+    status.textContent = t('net.shown', { n: visN.length, e: visE.length }) + (focus >= 0 ? ` · ${t('focus.status', { name: nodeLabel(net, focus), n: focusLinks })}` : '');
     if (refit || view.fitS === 1) fit();
     buildGrid();
     if (details.open) buildTable();
@@ -166,13 +189,14 @@ export async function render(root, ctx) {
     g.clearRect(0, 0, w, hgt);
     const { s, tx, ty } = view;
     const many = visE.length > 3000;
-    g.lineWidth = many ? 0.5 : 1.2;
-    g.globalAlpha = many ? 0.18 : 0.55;
-    for (let k = 0; k < 3; k++) {
+    const touches = (e) => net.edges.a[e] === focus || net.edges.b[e] === focus;
+    for (const strong of focus >= 0 ? [false, true] : [true]) for (let k = 0; k < 3; k++) {
+      g.lineWidth = strong && focus >= 0 ? 2 : many ? 0.5 : 1.2;
+      g.globalAlpha = focus >= 0 && !strong ? 0.07 : strong && focus >= 0 ? 0.85 : many ? 0.18 : 0.55;
       g.strokeStyle = KIND_COLOURS[k];
       g.beginPath();
       for (const e of visE) {
-        if (net.edges.kind[e] !== k) continue;
+        if (net.edges.kind[e] !== k || (focus >= 0 && touches(e) !== strong)) continue;
         const a = net.edges.a[e], b = net.edges.b[e];
         g.moveTo(X[a] * s + tx, Y[a] * s + ty);
         g.lineTo(X[b] * s + tx, Y[b] * s + ty);
@@ -193,10 +217,12 @@ export async function render(root, ctx) {
     const outline = visN.length < 3000;
     g.strokeStyle = '#ffffff';
     g.lineWidth = 1;
-    for (const [c, list] of byColour) {
+    for (const strong of focus >= 0 ? [0, 1] : [-1]) for (const [c, list] of byColour) {
+      g.globalAlpha = strong === 0 ? 0.25 : 1;
       g.fillStyle = c;
       g.beginPath();
       for (const i of list) {
+        if (strong >= 0 && near[i] !== strong) continue;
         const x = X[i] * s + tx, y = Y[i] * s + ty, r = radius[i] * zf;
         g.moveTo(x + r, y);
         g.arc(x, y, r, 0, Math.PI * 2);
@@ -204,24 +230,49 @@ export async function render(root, ctx) {
       g.fill();
       if (outline) g.stroke();
     }
+    g.globalAlpha = 1;
+    // Home cities ringed, the focus ringed thicker.
+    g.strokeStyle = '#1a1a1a';
+    for (const i of [...homeNodes, focus]) {
+      if (i < 0 || (!deg[i] && i !== focus)) continue;
+      g.lineWidth = i === focus ? 2.5 : 1.5;
+      g.beginPath(); g.arc(X[i] * s + tx, Y[i] * s + ty, radius[i] * zf + 3, 0, Math.PI * 2); g.stroke();
+    }
     // Labels of the most connected nodes that fit, then the hovered one.
     g.font = '12px system-ui, "WenQuanYi Micro Hei", sans-serif';
     g.textBaseline = 'middle';
     const taken = [];
-    const limit = Math.min(visN.length, visN.length > 2000 ? 25 : 60);
-    const drawLabel = (i, force) => {
+    // More labels as you zoom in: the most linked nodes on screen first, each only where it
+    // overlaps no label already drawn (at most a few hundred tried a frame).
+    const limit = Math.min(250, Math.round((visN.length > 2000 ? 25 : 60) * Math.max(1, Math.sqrt(view.s / view.fitS))));
+    const drawLabel = (i, force, paint = true) => {
       const x = X[i] * s + tx + radius[i] * zf + 3, y = Y[i] * s + ty;
       const text = nodeLabel(net, i);
       const wd = g.measureText(text).width;
       const box = [x - 2, y - 8, x + wd + 2, y + 8];
-      if (!force && (x > w || y < 0 || y > hgt || x < 0 || taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]))) return;
+      if (!force && (x > w || y < 0 || y > hgt || x < 0 || taken.some((b) => box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]))) return false;
       taken.push(box);
-      g.fillStyle = 'rgba(255,255,255,.85)';
+      if (!paint) return true;
+      g.fillStyle = force ? '#ffffff' : 'rgba(255,255,255,.85)';
       g.fillRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+      if (force) { g.strokeStyle = '#1a1a1a'; g.lineWidth = 1; g.strokeRect(box[0], box[1], box[2] - box[0], box[3] - box[1]); }
       g.fillStyle = '#1a1a1a';
       g.fillText(text, x, y);
+      return true;
     };
-    for (let k = 0; k < limit; k++) drawLabel(visN[k], false);
+    // The focus keeps its place first, other labels stay clear of it, it is painted last.
+    if (focus >= 0) drawLabel(focus, true, false);
+    let labelled = 0, tried = 0;
+    for (const i of visN) {
+      if (labelled >= limit || tried >= 600) break;
+      if (i === focus || (focus >= 0 && !near[i])) continue;
+      const x = X[i] * s + tx, y = Y[i] * s + ty;
+      if (x < 0 || y < 0 || x > w || y > hgt) continue;
+      tried++;
+      if (drawLabel(i, false)) labelled++;
+    }
+    labelsShown = labelled;
+    if (focus >= 0) drawLabel(focus, true);
     if (hover >= 0) {
       g.strokeStyle = '#1a1a1a'; g.lineWidth = 2;
       g.beginPath(); g.arc(X[hover] * s + tx, Y[hover] * s + ty, radius[hover] * zf + 2, 0, Math.PI * 2); g.stroke();
@@ -243,59 +294,21 @@ export async function render(root, ctx) {
   }
 
   // Interaction: drag to pan, wheel to zoom, hover for a label, click to open.
-  let drag = null;
-  const local = (ev) => { const r = canvas.getBoundingClientRect(); return [ev.clientX - r.left, ev.clientY - r.top]; };
-  canvas.addEventListener('pointerdown', (ev) => {
-    const [x, y] = local(ev);
-    drag = { x, y, tx: view.tx, ty: view.ty, moved: false };
-    canvas.setPointerCapture(ev.pointerId);
-  });
-  canvas.addEventListener('pointermove', (ev) => {
-    const [x, y] = local(ev);
-    if (drag) {
-      if (Math.hypot(x - drag.x, y - drag.y) > 4) drag.moved = true;
-      if (drag.moved) { canvas.classList.add('dragging'); view.tx = drag.tx + x - drag.x; view.ty = drag.ty + y - drag.y; draw(); }
-      return;
-    }
-    const i = nodeAt(x, y);
-    if (i !== hover) { hover = i; draw(); }
-    canvas.style.cursor = i >= 0 ? 'pointer' : '';
-    if (i >= 0) {
-      tooltip.textContent = `${nodeLabel(net, i)} · ${countryLabel(net, net.nodes[i].c)} · ${deg[i]} ${t('net.links')}`;
-      tooltip.style.display = 'block';
-      tooltip.style.left = `${Math.min(x + 12, canvas.clientWidth - 200)}px`;
-      tooltip.style.top = `${y + 12}px`;
-    } else tooltip.style.display = 'none';
-  });
-  canvas.addEventListener('pointerleave', () => { tooltip.style.display = 'none'; if (hover >= 0) { hover = -1; draw(); } });
-  canvas.addEventListener('pointerup', (ev) => {
-    const d = drag;
-    drag = null;
-    canvas.classList.remove('dragging');
-    if (d && !d.moved) {
-      const [x, y] = local(ev);
+  const { zoomAt } = panZoom(canvas, view, {
+    draw, fit, min: 0.2, max: 400,
+    hover(x, y) {
       const i = nodeAt(x, y);
-      const p = i >= 0 && nodePath(net, i);
-      if (p) navigate(p);
-    }
-  });
-  const zoomAt = (x, y, k) => {
-    const s2 = Math.max(view.fitS * 0.2, Math.min(view.fitS * 400, view.s * k));
-    view.tx = x - (x - view.tx) * (s2 / view.s);
-    view.ty = y - (y - view.ty) * (s2 / view.s);
-    view.s = s2;
-    draw();
-  };
-  canvas.addEventListener('wheel', (ev) => { ev.preventDefault(); const [x, y] = local(ev); zoomAt(x, y, Math.exp(-ev.deltaY * 0.0015)); }, { passive: false });
-  canvas.addEventListener('keydown', (ev) => {
-    const w = canvas.clientWidth, hh = canvas.clientHeight;
-    const moves = { ArrowLeft: [60, 0], ArrowRight: [-60, 0], ArrowUp: [0, 60], ArrowDown: [0, -60] };
-    if (moves[ev.key]) { view.tx += moves[ev.key][0]; view.ty += moves[ev.key][1]; draw(); }
-    else if (ev.key === '+' || ev.key === '=') zoomAt(w / 2, hh / 2, 1.3);
-    else if (ev.key === '-' || ev.key === '_') zoomAt(w / 2, hh / 2, 1 / 1.3);
-    else if (ev.key === '0') { fit(); draw(); }
-    else return;
-    ev.preventDefault();
+      if (i !== hover) { hover = i; draw(); }
+      canvas.style.cursor = i >= 0 ? 'pointer' : '';
+      if (i >= 0) {
+        tooltip.textContent = `${nodeLabel(net, i)} · ${countryLabel(net, net.nodes[i].c)} · ${deg[i]} ${t('net.links')}`;
+        tooltip.style.display = 'block';
+        tooltip.style.left = `${Math.min(x + 12, canvas.clientWidth - 200)}px`;
+        tooltip.style.top = `${y + 12}px`;
+      } else tooltip.style.display = 'none';
+    },
+    leave() { tooltip.style.display = 'none'; if (hover >= 0) { hover = -1; draw(); } },
+    click(x, y) { const i = nodeAt(x, y); const p = i >= 0 && nodePath(net, i); if (p) navigate(p); },
   });
   const resize = new ResizeObserver(() => draw());
   resize.observe(canvas);
@@ -306,6 +319,9 @@ export async function render(root, ctx) {
     get scope() { return opts.scope; },
     get nodes() { return visN.length; },
     get edges() { return visE.length; },
+    get labels() { return labelsShown; },
+    get focus() { return focus >= 0 ? net.nodes[focus].iri : null; },
+    get focusLinks() { return focus < 0 ? 0 : visE.filter((e) => net.edges.a[e] === focus || net.edges.b[e] === focus).length; },
     msToInteractive: 0,
     screenPos(iri) {
       const i = net.byIri.get(iri);

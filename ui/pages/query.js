@@ -1,6 +1,6 @@
 // `/query`: the SPARQL editor, the gallery of stored questions, results as a table.
 // URL: ?name=<stored query> or ?q=<text>, and &run=1 to run it on open (the permalink).
-import { h, setParams } from '../app.js';
+import { h, setParams } from '../dom.js';
 import { t, lang } from '../i18n.js';
 import { sparql, QueryError, PREFIXES } from '../sparql.js';
 import { resultTable, triplesOf } from '../table.js';

@@ -2,7 +2,7 @@
 // sentence it comes from. ?passage=ID&quote=TEXT highlights one sentence and scrolls to it.
 // A report kept as facts and spans only (no am:text) shows its spans in order, each with its
 // paragraph and sentence number and its facts, and a link to the published page.
-import { h, link } from '../app.js';
+import { h, link } from '../dom.js';
 import { t, lang } from '../i18n.js';
 import { select, iriRef, loadLabels, label, localPath } from '../sparql.js';
 

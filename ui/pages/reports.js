@@ -1,6 +1,6 @@
 // `/reports`: every report in the graph, newest period first: its home city (where its
 // publisher is based), date, completeness, number of facts, and links to its page and source.
-import { h, link } from '../app.js';
+import { h, link } from '../dom.js';
 import { t, lang } from '../i18n.js';
 import { select, loadLabels, label } from '../sparql.js';
 

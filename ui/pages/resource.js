@@ -1,6 +1,7 @@
 // `/id/{kind}/{id}` (and `/wd/{QID}` for Wikidata places): everything the graph says about a
 // resource, each fact with the sentence it comes from and a link to it in the report.
-import { h, link } from '../app.js';
+import { h, link } from '../dom.js';
+import { focusKey } from '../netdata.js';
 import { t, lang } from '../i18n.js';
 import { sparql, PREFIXES, iriRef, loadLabels, label, localPath, shortIri } from '../sparql.js';
 
@@ -95,7 +96,7 @@ export async function render(root, ctx) {
     path.startsWith('/id/') ? h('p', { class: 'formats muted' }, `${t('res.formats')}: `,
       h('a', { href: `${path}?format=ttl`, 'data-native': true, type: 'text/turtle' }, 'Turtle'),
       h('a', { href: `${path}?format=jsonld`, 'data-native': true, type: 'application/ld+json' }, 'JSON-LD'),
-      kind === 'place' ? link(`/network`, t('res.onmap')) : null,
+      kind === 'place' || kind === 'org' ? [['/map', 'res.onmap'], ['/network', 'res.innet'], ['/timeline', 'res.ontl']].map(([p, k]) => link(`${p}?focus=${encodeURIComponent(focusKey(iri))}`, t(k), { class: 'focus-link' })) : null,
       kind === 'report' ? link(`/report/${path.split('/')[3]}`, t('nav.report')) : null) : null,
     source(info.get(iri)),
   );

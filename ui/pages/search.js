@@ -1,7 +1,9 @@
 // `/search?q=…`: the text index's answers (`GET /api/search`, up to 50), best first, each
-// with its kind, both names, score and the matched snippet, linking to its page.
-import { h, link } from '../app.js';
+// with its kind, both names, score and the matched snippet, linking to its page; a place also
+// links to itself in focus on the map, the network and the timeline.
+import { h, link } from '../dom.js';
 import { t } from '../i18n.js';
+import { focusKey } from '../netdata.js';
 import { search, cleanQuery, setSearchText, pathOf, names, kindName, partLabels, marked } from '../searchbox.js';
 
 const LIMIT = 50;
@@ -45,6 +47,8 @@ export async function render(root, ctx) {
         n.second ? h('span', { class: 'sr-other', lang: n.secondLang }, n.second) : null,
         h('span', { class: 'badge', title: t('search.kind') }, kindName(hit.kind, false)),
         h('span', { class: 'sr-score muted' }, t('search.score', { s: Number(hit.score).toFixed(2) }))),
+      path && /^\/(id\/place\/|wd\/Q)/.test(path) ? h('div', { class: 'sr-focus muted' },
+        [['/map', 'res.onmap'], ['/network', 'res.innet'], ['/timeline', 'res.ontl']].flatMap(([p, k], j) => [j ? ' · ' : '', link(`${p}?focus=${encodeURIComponent(focusKey(hit.iri))}`, t(k), { class: 'focus-link' })])) : null,
       hit.part_of ? h('div', { class: 'sr-part muted' }, t('search.partof', { p: partLabel(hit.part_of) })) : null,
       hit.snippet ? h('p', { class: 'sr-snippet', lang: hit.lang || undefined }, marked(hit.snippet, hit.marks)) : null));
   }
