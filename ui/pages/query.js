@@ -141,9 +141,12 @@ SELECT DISTINCT ?city ?zh ?en WHERE {
     return q.text === text || withHome(q.text, 'x') === withHome(text, 'x');
   }
 
-  /** The query with its home default (`BIND(… AS ?home)`) set to `iri`. */
+  /** The query with its home default set to `iri`: `BIND(… AS ?home)`, and the default of
+   *  `COALESCE(?home, …)` where a question also computes with it (partners-since). */
   function withHome(text, iri) {
-    return text.replace(/BIND\(\s*(<[^>]*>|[\w-]*:[\w-]*)\s+AS\s+\?home\s*\)/g, `BIND(<${iri}> AS ?home)`);
+    return text
+      .replace(/BIND\(\s*(<[^>]*>|[\w-]*:[\w-]*)\s+AS\s+\?home\s*\)/g, `BIND(<${iri}> AS ?home)`)
+      .replace(/COALESCE\(\s*\?home\s*,\s*(<[^>]*>|[\w-]*:[\w-]*)\s*\)/g, `COALESCE(?home, <${iri}>)`);
   }
 
   function showQuestion() {
