@@ -381,6 +381,7 @@ fn task_paragraphs(split: &Split, r: &rulebook::Rules) -> Vec<usize> {
 }
 
 /// Where a fact is made: the passage, the text and the spans of the member and its clause.
+#[derive(Clone, Copy)]
 struct FactAt<'t> {
     p: &'t Passage,
     header: &'t Header,

@@ -424,17 +424,6 @@ impl Extractor<'_> {
                 if one_part && !member && !counterparts.is_empty() {
                     for extra in rules::also(r, clause, &act, count.as_ref()) {
                         let total = extra.kind == "count_total";
-                        let at = FactAt {
-                            p,
-                            header,
-                            orig: &orig,
-                            folded: &folded,
-                            span: (ps, pe),
-                            clause_span: (cs, ce),
-                            planned_paragraph,
-                            home_district,
-                            home_district_new,
-                        };
                         // A total names no side, and stands at the report's date.
                         let (sides, n, y) = if total {
                             (
