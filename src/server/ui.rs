@@ -200,27 +200,33 @@ pub async fn resource(
             let body = state
                 .engine()
                 .run(move |cx| Ok::<_, AppError>(ui::resource_rdf(cx.store(), &kind, &id, format)?))
-                .await?
-                .ok_or_else(|| {
-                    AppError::NotFound(format!("the graph has nothing about <{iri}>"))
-                })?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static(format.media_type()),
-                    ),
-                    vary,
-                ],
-                body,
-            )
-                .into_response())
+                .await?;
+            rdf_response(body, format.media_type(), &iri)
         }
     }
 }
 
 /// `GET /id/{kind}/{id}` on a remote store: the same two queries the embedded store runs
 /// (whether the resource exists, then its description), sent there.
+/// A resource's RDF (from the embedded store or a remote one) in `media_type`, varying on
+/// Accept; 404 when the graph says nothing about `iri`.
+fn rdf_response<B: axum::response::IntoResponse>(
+    body: Option<B>,
+    media_type: &'static str,
+    iri: &str,
+) -> Result<Response, AppError> {
+    let body =
+        body.ok_or_else(|| AppError::NotFound(format!("the graph has nothing about <{iri}>")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(media_type)),
+            (header::VARY, HeaderValue::from_static("Accept")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 async fn remote_resource(
     state: AppState,
     remote: super::Remote,
@@ -271,21 +277,6 @@ async fn remote_resource(
             r.headers_mut().insert(vary.0, vary.1);
             Ok(r)
         }
-        Representation::Rdf(format) => {
-            let body = body.ok_or_else(|| {
-                AppError::NotFound(format!("the graph has nothing about <{iri}>"))
-            })?;
-            Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static(format.media_type()),
-                    ),
-                    vary,
-                ],
-                body,
-            )
-                .into_response())
-        }
+        Representation::Rdf(format) => rdf_response(body, format.media_type(), &iri),
     }
 }
